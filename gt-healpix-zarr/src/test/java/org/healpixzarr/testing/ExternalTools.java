@@ -1,0 +1,105 @@
+package org.healpixzarr.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs independent oracles (Debian's python3 with numpy/healpy/zarr/numcodecs, GDAL, node) from tests.
+ * Outside CI a missing oracle skips the test; with {@code CI=true} (as {@code .ci/run} sets) a missing
+ * oracle fails it, so that CI can never pass without the independent check having run.
+ */
+public final class ExternalTools {
+    /** Debian's interpreter, which has the python3-* packages (the PATH one may be another). */
+    public static final String PYTHON = "/usr/bin/python3";
+
+    private ExternalTools() {}
+
+    /** Whether we run under CI, where every oracle must be present. */
+    public static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** Requires Debian's python3 with the given modules importable; skips (or fails under CI) otherwise. */
+    public static void requirePython(String... modules) {
+        String imports = modules.length == 0 ? "pass" : "import " + String.join(", ", modules);
+        boolean ok;
+        try {
+            ok = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", imports), null).exitCode == 0;
+        } catch (IOException e) {
+            ok = false;
+        }
+        require(ok, PYTHON + " with " + String.join(", ", modules) + " (Debian packages; .ci/run installs them)");
+    }
+
+    /** Requires a command on the PATH; skips (or fails under CI) otherwise. */
+    public static void requireCommand(String command) {
+        boolean ok;
+        try {
+            ok = run(List.of("sh", "-c", "command -v " + command), null).exitCode == 0;
+        } catch (IOException e) {
+            ok = false;
+        }
+        require(ok, "command " + command + " (.ci/run installs it)");
+    }
+
+    private static void require(boolean ok, String what) {
+        if (!ok) {
+            if (ci()) fail("CI=true but the independent oracle is missing: " + what);
+            assumeTrue(false, "skipped, oracle missing: " + what);
+        }
+    }
+
+    /** Result of a process. */
+    public static final class Result {
+        public final int exitCode;
+        public final String stdout;
+        public final String stderr;
+
+        Result(int exitCode, String stdout, String stderr) {
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+    }
+
+    /** Runs a command with optional stdin text, waits at most 10 minutes. */
+    public static Result run(List<String> command, String stdin) throws IOException {
+        Path out = Files.createTempFile("oracle", ".out");
+        Path err = Files.createTempFile("oracle", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + command);
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Runs a command and asserts exit code 0, returning stdout. */
+    public static String runOk(List<String> command, String stdin) throws IOException {
+        Result r = run(command, stdin);
+        assertEquals(0, r.exitCode, () -> "command failed: " + command + "\nstdout:\n" + r.stdout + "\nstderr:\n" + r.stderr);
+        return r.stdout;
+    }
+}
