@@ -1,0 +1,103 @@
+package org.healpixzarr.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.healpixzarr.DataException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code healpix-zarr} command line. Exit codes: {@value #OK} success, {@value #BAD_DATA} bad input or
+ * invalid data (the message names the file, the variable, expected vs actual), {@value #USAGE} usage error,
+ * {@value #IO} I/O or internal error.
+ */
+@Command(name = "healpix-zarr", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Earth-observation pixels to depth-29 WGS84 HEALPix cells (DGGS-Zarr), and back.",
+        subcommands = {DemoCommand.class, ConvertCommand.class, InfoCommand.class, ValidateCommand.class, HashCommand.class,
+                CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  success", "  1  bad input or invalid data (the message says what, where, expected vs actual)",
+                "  2  usage error (unknown option, missing argument)", "  3  I/O or internal error"})
+public final class Main implements Runnable {
+    /** Success. */
+    public static final int OK = 0;
+    /** Bad input or invalid data. */
+    public static final int BAD_DATA = 1;
+    /** Usage error. */
+    public static final int USAGE = 2;
+    /** I/O or internal error. */
+    public static final int IO = 3;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log progress details to stderr.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    InputStream stdin = System.in;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (see --help)");
+    }
+
+    /** Entry point: runs and exits with the exit code. */
+    public static void main(String[] args) {
+        System.exit(execute(args, System.in, System.out, System.err));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
+    public static int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        Main main = new Main();
+        main.stdin = in;
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExitCodeExceptionMapper(Main::exitCode);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable t = e;
+            while ((t instanceof RuntimeException) && t.getCause() != null && !(t instanceof IllegalArgumentException)) {
+                t = t.getCause();
+            }
+            String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+            int code = exitCode(t);
+            cmd.getErr().println("error: " + (code == IO && !(t instanceof IOException) ? t + "" : msg));
+            if (main.verbose || code == IO && !(t instanceof IOException)) t.printStackTrace(cmd.getErr());
+            cmd.getErr().flush();
+            return code;
+        });
+        cl.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        configureLogging(java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose"));
+        return cl.execute(args);
+    }
+
+    static int exitCode(Throwable t) {
+        if (t instanceof DataException) return BAD_DATA;
+        if (t instanceof CommandLine.ParameterException) return USAGE;
+        if (t instanceof IllegalArgumentException) return BAD_DATA;
+        return IO;
+    }
+
+    /** The CLI chooses the logging backend: java.util.logging, warnings only unless --verbose. */
+    static void configureLogging(boolean verbose) {
+        Logger root = Logger.getLogger("");
+        root.setLevel(verbose ? Level.FINE : Level.WARNING);
+        for (var h : root.getHandlers()) h.setLevel(verbose ? Level.FINE : Level.WARNING);
+    }
+
+    /** Version from the jar manifest. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"healpix-zarr " + (v == null ? "dev" : v)};
+        }
+    }
+}

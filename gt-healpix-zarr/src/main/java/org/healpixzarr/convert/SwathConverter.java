@@ -1,0 +1,109 @@
+package org.healpixzarr.convert;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjDoubleConsumer;
+import java.util.stream.IntStream;
+import org.healpixzarr.DataException;
+import org.healpixzarr.dggs.DggsWriter;
+import org.healpixzarr.dggs.DuplicatePolicy;
+import org.healpixzarr.dggs.VariableKind;
+import org.healpixzarr.dggs.VariableSpec;
+import org.healpixzarr.dggs.WriteReport;
+import org.healpixzarr.healpix.Ellipsoid;
+import org.healpixzarr.healpix.HealpixGrid;
+import org.healpixzarr.input.Swath;
+import org.healpixzarr.input.SwathVariable;
+import org.healpixzarr.zarr.DataType;
+
+/**
+ * Cell-point conversion of a {@link Swath}: every geolocated pixel goes to the one depth-29 WGS84 nested cell
+ * that contains it; pixels without geolocation are skipped and counted; two pixels in one cell are a
+ * collision, counted and reported (the first pixel in row-major order is kept, or the conversion fails under
+ * {@link DuplicatePolicy#FAIL}). Stateless and thread-safe; hashing uses all available cores.
+ */
+public final class SwathConverter {
+    /** Depth of the cells: 29 (~1.2 cm). */
+    public static final int DEPTH = HealpixGrid.MAX_DEPTH;
+
+    private SwathConverter() {}
+
+    /**
+     * Options of a conversion.
+     *
+     * @param policy       duplicate policy
+     * @param memoryBudget writer memory budget, bytes (spill beyond it)
+     * @param progress     receives (phase, fraction in [0,1]); may be {@code null}
+     */
+    public record Options(DuplicatePolicy policy, long memoryBudget, ObjDoubleConsumer<String> progress) {
+        /** Keep-first, default budget, no progress. */
+        public static Options defaults() {
+            return new Options(DuplicatePolicy.KEEP_FIRST, DggsWriter.DEFAULT_MEMORY_BUDGET, null);
+        }
+    }
+
+    /** Hashes every pixel to its depth-29 WGS84 cell (-1 without geolocation), in parallel. */
+    public static long[] hash(Swath swath) {
+        int n = swath.pixels();
+        long[] ids = new long[n];
+        HealpixGrid grid = HealpixGrid.of(Ellipsoid.WGS84, DEPTH);
+        int blocks = Math.max(1, Math.min(64, n / 65536));
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            int from = (int) ((long) n * b / blocks), to = (int) ((long) n * (b + 1) / blocks);
+            grid.hash(swath.longitude(), swath.latitude(), ids, from, to);
+        });
+        return ids;
+    }
+
+    /** The store declaration of a swath variable. */
+    public static VariableSpec spec(SwathVariable v) {
+        VariableKind kind = switch (v.kind()) {
+            case QUANTITY -> VariableKind.QUANTITY;
+            case CLASS -> VariableKind.CLASS;
+            case BITS -> VariableKind.BITS;
+        };
+        return new VariableSpec(v.name(), DataType.fromV3Name(v.dataType()), v.bands(), v.fillValue(), v.attributes(), kind);
+    }
+
+    /**
+     * Converts a swath to a store at {@code out} (written atomically: complete or absent).
+     *
+     * @param ids the cells of the pixels as returned by {@link #hash(Swath)}, or {@code null} to compute them
+     */
+    public static ConversionReport convert(Swath swath, long[] ids, Path out, Options options)
+            throws IOException, DataException {
+        ObjDoubleConsumer<String> progress = options.progress() == null ? (s, f) -> { } : options.progress();
+        progress.accept("hash", 0);
+        if (ids == null) ids = hash(swath);
+        long geolocated = 0;
+        for (long id : ids) if (id >= 0) geolocated++;
+        progress.accept("hash", 1);
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("granule", swath.id());
+        facts.put("pixels_read", swath.pixels());
+        facts.put("pixels_geolocated", geolocated);
+        facts.put("pixels_without_geolocation", swath.pixels() - geolocated);
+        facts.put("sources", swath.sources());
+        DggsWriter.Builder b = DggsWriter.builder(out).ellipsoid(Ellipsoid.WGS84).depth(DEPTH)
+                .duplicatePolicy(options.policy()).memoryBudget(options.memoryBudget())
+                .attributes(swath.globalAttributes()).facts(facts);
+        List<SwathVariable> vars = swath.variables();
+        Object[] columns = new Object[vars.size()];
+        for (int i = 0; i < columns.length; i++) {
+            b.variable(spec(vars.get(i)));
+            columns[i] = vars.get(i).values();
+        }
+        progress.accept("write", 0);
+        WriteReport r;
+        try (DggsWriter w = b.build()) {
+            w.add(ids, columns, 0, ids.length);
+            r = w.finish();
+        }
+        progress.accept("write", 1);
+        return new ConversionReport(swath.id(), r.store(), swath.pixels(), geolocated, r.cellsWritten(), r.collisions(),
+                r.cellsWithCollision(), r.objects(), r.bytes());
+    }
+}

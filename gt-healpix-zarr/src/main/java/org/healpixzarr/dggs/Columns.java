@@ -1,0 +1,99 @@
+package org.healpixzarr.dggs;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.healpixzarr.zarr.DataType;
+
+/**
+ * Typed operations on the primitive arrays that carry variable values (byte[], short[], int[], long[],
+ * float[], double[]), without boxing. Stateless.
+ */
+final class Columns {
+    private Columns() {}
+
+    /** Checks that {@code values} is the Java array type of {@code type}. */
+    static void checkType(String name, DataType type, Object values) {
+        Class<?> expected = type.newArray(0).getClass();
+        if (values == null || values.getClass() != expected) {
+            throw new IllegalArgumentException("values of " + name + " must be " + expected.getSimpleName() + " for "
+                    + type.v3Name() + ", found " + (values == null ? "null" : values.getClass().getSimpleName()));
+        }
+    }
+
+    /**
+     * Gathers rows: {@code out[i] = src[rows[from + i]]} for i in [0, to - from), each row {@code bands} values.
+     */
+    static Object gather(Object src, int[] rows, int from, int to, int bands) {
+        int n = to - from;
+        if (bands == 1) {
+            if (src instanceof float[]) {
+                float[] s = (float[]) src, o = new float[n];
+                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
+                return o;
+            } else if (src instanceof double[]) {
+                double[] s = (double[]) src, o = new double[n];
+                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
+                return o;
+            } else if (src instanceof byte[]) {
+                byte[] s = (byte[]) src, o = new byte[n];
+                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
+                return o;
+            } else if (src instanceof short[]) {
+                short[] s = (short[]) src, o = new short[n];
+                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
+                return o;
+            } else if (src instanceof int[]) {
+                int[] s = (int[]) src, o = new int[n];
+                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
+                return o;
+            } else if (src instanceof long[]) {
+                long[] s = (long[]) src, o = new long[n];
+                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
+                return o;
+            }
+            throw new IllegalArgumentException("not a primitive value array: " + src.getClass());
+        }
+        Object out = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), n * bands);
+        for (int i = 0; i < n; i++) System.arraycopy(src, rows[from + i] * bands, out, i * bands, bands);
+        return out;
+    }
+
+    /** Copies {@code count} values starting at {@code offset} into a new array. */
+    static Object slice(Object src, int offset, int count) {
+        Object out = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), count);
+        System.arraycopy(src, offset, out, 0, count);
+        return out;
+    }
+
+    /** Writes values {@code [offset, offset + count)} of {@code src} to {@code out} in little-endian order. */
+    static void putBytes(Object src, int offset, int count, ByteBuffer out) {
+        if (src instanceof byte[]) {
+            out.put((byte[]) src, offset, count);
+        } else if (src instanceof short[]) {
+            for (int i = 0; i < count; i++) out.putShort(((short[]) src)[offset + i]);
+        } else if (src instanceof int[]) {
+            for (int i = 0; i < count; i++) out.putInt(((int[]) src)[offset + i]);
+        } else if (src instanceof long[]) {
+            for (int i = 0; i < count; i++) out.putLong(((long[]) src)[offset + i]);
+        } else if (src instanceof float[]) {
+            for (int i = 0; i < count; i++) out.putFloat(((float[]) src)[offset + i]);
+        } else if (src instanceof double[]) {
+            for (int i = 0; i < count; i++) out.putDouble(((double[]) src)[offset + i]);
+        } else {
+            throw new IllegalArgumentException("not a primitive value array: " + src.getClass());
+        }
+    }
+
+    /** Decodes {@code count} little-endian values of {@code type} from {@code bytes[0..)}. */
+    static Object fromBytes(DataType type, byte[] bytes, int count) {
+        Object out = type.newArray(count);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (out instanceof byte[]) System.arraycopy(bytes, 0, out, 0, count);
+        else if (out instanceof short[]) b.asShortBuffer().get((short[]) out, 0, count);
+        else if (out instanceof int[]) b.asIntBuffer().get((int[]) out, 0, count);
+        else if (out instanceof long[]) b.asLongBuffer().get((long[]) out, 0, count);
+        else if (out instanceof float[]) b.asFloatBuffer().get((float[]) out, 0, count);
+        else b.asDoubleBuffer().get((double[]) out, 0, count);
+        return out;
+    }
+}
