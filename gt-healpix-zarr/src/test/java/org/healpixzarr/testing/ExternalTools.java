@@ -51,6 +51,17 @@ public final class ExternalTools {
         require(ok, "command " + command + " (.ci/run installs it)");
     }
 
+    /**
+     * Requires a file or directory to exist (e.g. {@code src/test/node/node_modules} after
+     * {@code npm ci}); skips (or fails under CI) otherwise.
+     *
+     * @param path  the file or directory
+     * @param setup how to create it, for the message (e.g. "npm ci in gt-healpix-zarr/src/test/node")
+     */
+    public static void requireFile(Path path, String setup) {
+        require(Files.exists(path), path.toAbsolutePath() + " (" + setup + ")");
+    }
+
     private static void require(boolean ok, String what) {
         if (!ok) {
             if (ci()) fail("CI=true but the independent oracle is missing: " + what);
