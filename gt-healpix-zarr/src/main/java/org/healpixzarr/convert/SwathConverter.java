@@ -59,7 +59,7 @@ public final class SwathConverter {
     }
 
     /** The store declaration of a swath variable. */
-    public static VariableSpec spec(SwathVariable v) {
+    public static VariableSpec spec(SwathVariable v) throws org.healpixzarr.FormatException {
         VariableKind kind = switch (v.kind()) {
             case QUANTITY -> VariableKind.QUANTITY;
             case CLASS -> VariableKind.CLASS;

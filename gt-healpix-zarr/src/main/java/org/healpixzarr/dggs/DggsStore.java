@@ -40,12 +40,13 @@ public final class DggsStore implements AutoCloseable {
     private final long[] chunkFirst;
     private final long[] chunkLast;
     private final Map<String, VariableInfo> variables = new LinkedHashMap<>();
+    private final Map<String, ZarrArray> arrays = new LinkedHashMap<>();
     private final Map<Integer, long[]> idChunkCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, long[]> e) {
-            return size() > 8;
+            return size() > 32;
         }
     });
 
@@ -104,9 +105,16 @@ public final class DggsStore implements AutoCloseable {
             chunkLast[c] = b[2 * c + 1];
         }
         Object kinds = facts.get("variables");
-        for (String child : root.childArrays()) {
+        // store order: the writer's declaration order (healpix_zarr.variables), then any other array
+        List<String> order = new ArrayList<>();
+        if (kinds instanceof Map) for (Object k : ((Map<?, ?>) kinds).keySet()) order.add(k.toString());
+        List<String> children = root.childArrays();
+        order.retainAll(children);
+        for (String c : children) if (!order.contains(c)) order.add(c);
+        for (String child : order) {
             if (child.equals(DggsConvention.COORDINATE)) continue;
             ZarrArray a = ZarrArray.open(store, child);
+            arrays.put(child, a);
             Map<String, Object> at = a.metadata().attributes();
             VariableKind kind = VariableKind.QUANTITY;
             if (kinds instanceof Map && ((Map<?, ?>) kinds).get(child) instanceof Map) {
@@ -192,7 +200,7 @@ public final class DggsStore implements AutoCloseable {
     /** The values of a variable for rows {@code [from, to)}: a primitive array of {@code (to-from) × bands}. */
     public Object read(String variable, long from, long to) throws IOException, DataException {
         VariableInfo v = variable(variable);
-        ZarrArray a = ZarrArray.open(store, variable);
+        ZarrArray a = arrays.get(variable);
         int n = Math.toIntExact(to - from);
         return v.bands() == 1 ? a.read(new long[] {from}, new int[] {n})
                 : a.read(new long[] {from, 0}, new int[] {n, v.bands()});
@@ -222,6 +230,20 @@ public final class DggsStore implements AutoCloseable {
             idChunkCache.put(c, ids);
         }
         return ids;
+    }
+
+    /** Ids of rows [from, to) assembled from the cached chunks of cell_ids (the ones {@link #lowerBound} read). */
+    private long[] cachedIds(long from, long to) throws IOException, DataException {
+        long[] out = new long[Math.toIntExact(to - from)];
+        for (long r = from; r < to; ) {
+            int c = (int) (r / chunkCells);
+            long[] chunk = idChunk(c);
+            int off = (int) (r - (long) c * chunkCells);
+            int len = (int) Math.min(chunk.length - off, to - r);
+            System.arraycopy(chunk, off, out, (int) (r - from), len);
+            r += len;
+        }
+        return out;
     }
 
     /**
@@ -263,12 +285,12 @@ public final class DggsStore implements AutoCloseable {
         int d = (int) Math.ceil(Math.log(58.63 * 4 / span) / Math.log(2));
         d = Math.max(0, Math.min(Math.min(depth, 20), d));
         RangeSet cover = HealpixGrid.of(ellipsoid, d).coverBox(west, south, east, north);
-        long[] rr = rows(cover, d);
+        long[] rr = coalesce(rows(cover, d));
         HealpixGrid grid = HealpixGrid.of(ellipsoid, depth);
         List<Long> keptIds = new ArrayList<>();
         List<long[]> keptRows = new ArrayList<>();
         for (int i = 0; i < rr.length; i += 2) {
-            long[] ids = readCellIds(rr[i], rr[i + 1]);
+            long[] ids = cachedIds(rr[i], rr[i + 1]);
             for (int k = 0; k < ids.length; k++) {
                 double[] c = grid.center(ids[k]);
                 if (inBox(c[0], c[1], west, south, east, north)) {
@@ -296,6 +318,22 @@ public final class DggsStore implements AutoCloseable {
             values.put(v, out);
         }
         return new CellBlock(outIds, values, List.copyOf(variables));
+    }
+
+    /** Merges row ranges separated by less than a chunk: the chunk between them is decoded anyway. */
+    private long[] coalesce(long[] rr) {
+        if (rr.length <= 2) return rr;
+        long[] out = new long[rr.length];
+        int n = 0;
+        for (int i = 0; i < rr.length; i += 2) {
+            if (n > 0 && rr[i] / chunkCells <= (out[n - 1] - 1) / chunkCells) {
+                out[n - 1] = rr[i + 1];
+            } else {
+                out[n++] = rr[i];
+                out[n++] = rr[i + 1];
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     static boolean inBox(double lon, double lat, double west, double south, double east, double north) {

@@ -648,14 +648,16 @@ public final class DggsWriter implements AutoCloseable {
         if (bbox != null) f.put("bbox", List.of(bbox[0], bbox[1], bbox[2], bbox[3]));
         Map<String, Object> kinds = new LinkedHashMap<>();
         for (VariableSpec v : variables) {
-            kinds.put(v.name(), Map.of("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    "aggregation", v.kind().aggregation()));
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT));
+            k.put("aggregation", v.kind().aggregation());
+            kinds.put(v.name(), k);
         }
         f.put("variables", kinds);
         f.put("software", "healpix-zarr " + Version.get());
         f.putAll(facts);
         root.put(StoreLayout.FACTS, f);
-        ZarrGroup.open(store, "").setAttributes(root);
+        ZarrGroup.create(store, "", root, 3); // rewrites the root zarr.json with the final attributes
 
         long[] size = sizeOf(atomic.temporaryPath());
         atomic.commit();
