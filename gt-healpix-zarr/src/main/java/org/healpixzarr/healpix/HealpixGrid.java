@@ -115,7 +115,7 @@ public final class HealpixGrid {
 
     /**
      * Cell edge length in metres, defined as the square root of the cell area on the authalic sphere
-     * of the ellipsoid: ≈ 6,519,623 m / 2^depth (depth 14 ≈ 398 m, 19 ≈ 12.4 m, 29 ≈ 1.2 cm).
+     * of the ellipsoid: sqrt(π/3)·6371007.18 m / 2^depth ≈ 6,519,622 m / 2^depth (depth 14 ≈ 398 m, 19 ≈ 12.4 m, 29 ≈ 1.2 cm).
      */
     public double cellEdgeMetres() {
         double r = ellipsoid.authalicRadius();

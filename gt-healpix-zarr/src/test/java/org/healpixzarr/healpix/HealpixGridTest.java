@@ -46,8 +46,10 @@ class HealpixGridTest {
         assertEquals(12, HealpixGrid.of(Ellipsoid.SPHERE, 0).cellCount());
         assertThrows(IllegalArgumentException.class, () -> HealpixGrid.of(Ellipsoid.WGS84, -1));
         assertThrows(IllegalArgumentException.class, () -> HealpixGrid.of(Ellipsoid.WGS84, 30));
-        assertEquals(6_519_623, HealpixGrid.of(Ellipsoid.WGS84, 0).cellEdgeMetres(), 1.0);
-        assertEquals(6_519_623.0 / (1 << 19), HealpixGrid.of(Ellipsoid.WGS84, 19).cellEdgeMetres(), 1e-3);
+        // sqrt(pi/3) * R_authalic = 6,519,621.8 m (DESIGN.md rounds it to ~6,519,623 m)
+        assertEquals(Math.sqrt(Math.PI / 3) * 6371007.180918475, HealpixGrid.of(Ellipsoid.WGS84, 0).cellEdgeMetres(), 1e-6);
+        assertEquals(6_519_623, HealpixGrid.of(Ellipsoid.WGS84, 0).cellEdgeMetres(), 2.0);
+        assertEquals(6_519_621.8 / (1 << 19), HealpixGrid.of(Ellipsoid.WGS84, 19).cellEdgeMetres(), 1e-3);
         assertEquals(0.0121, W29.cellEdgeMetres(), 1e-4);
         assertEquals(W29.cellEdgeMetres(), HealpixGrid.of(Ellipsoid.SPHERE, 29).cellEdgeMetres(), 1e-9);
     }
