@@ -82,8 +82,8 @@ def fill_of(meta, dtype):
     return f
 
 
-def main():
-    root, path = sys.argv[1], sys.argv[2]
+def read_array(root, path):
+    """Reads the whole array at ROOT/PATH and returns (numpy array, metadata dict)."""
     base = os.path.join(root, path) if path else root
     with open(os.path.join(base, "zarr.json"), encoding="utf-8") as fh:
         meta = json.load(fh)
@@ -137,6 +137,13 @@ def main():
         sl = tuple(slice(i * g, min((i + 1) * g, s)) for i, g, s in zip(idx, grid, shape))
         crop = tuple(slice(0, x.stop - x.start) for x in sl)
         out[sl] = chunk[crop]
+    return out, meta
+
+
+def main():
+    out, meta = read_array(sys.argv[1], sys.argv[2])
+    dtype = out.dtype
+    shape = out.shape
     bits = out.reshape(-1).view("u%d" % dtype.itemsize)
     sys.stdout.write("%s %s\n" % (meta["data_type"], ",".join(str(s) for s in shape)))
     sys.stdout.write("\n".join(str(int(v)) for v in bits.tolist()))

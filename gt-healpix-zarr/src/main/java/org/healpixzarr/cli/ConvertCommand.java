@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code convert}: the converters, one subcommand per input kind. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Converts observations to a sparse DGGS-Zarr store, one depth-29 WGS84 cell per pixel.",
-        subcommands = {})
+        subcommands = {ConvertEarthCareCommand.class})
 final class ConvertCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
