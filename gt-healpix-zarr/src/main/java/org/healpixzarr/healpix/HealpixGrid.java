@@ -13,7 +13,8 @@ import java.util.Objects;
  * latitude is geodetic and is converted to the authalic latitude (Karney 2023 series, see
  * {@link Ellipsoid}) before the spherical HEALPix hash; cells therefore have equal area on the
  * ellipsoid. Ids equal those of healpix-geo's {@code lonlat_to_healpix(lon, lat, depth,
- * ellipsoid="WGS84")} and of healpy's {@code ang2pix(nest=True)} applied to the exact authalic latitude.
+ * ellipsoid="WGS84")} (checked on its documented vectors) and of healpy's {@code ang2pix(nest=True)}
+ * applied to the exact authalic latitude (checked on a golden file and a live oracle test).
  *
  * <p><b>Precision.</b> Everything is computed in double precision. The authalic latitude is within a
  * few ULPs (≈1e-16 rad ≈ 1 nm on the ground) of the exact closed form; a point gets its exact cell
@@ -137,8 +138,21 @@ public final class HealpixGrid {
     public long hash(double lonDeg, double latDeg) {
         if (!(latDeg >= -90.0 && latDeg <= 90.0) || !(Math.abs(lonDeg) <= Double.MAX_VALUE)) return -1;
         double phi = latDeg * DEG2RAD;
-        double s = Math.sin(phi);
-        double c = Math.cos(phi);
+        // sin and cos of phi in [-pi/2, pi/2] by Taylor polynomials on [-pi/4, pi/4] (error ~1 ULP,
+        // like Math.sin/cos, about twice as fast for the pair)
+        double ax = Math.abs(phi);
+        double s, c;
+        if (ax <= PIO4) {
+            double x2 = phi * phi;
+            s = phi + phi * x2 * sinPoly(x2);
+            c = 1.0 - 0.5 * x2 + x2 * x2 * cosPoly(x2);
+        } else {
+            double y = (PIO2_HI - ax) + PIO2_LO; // exact subtraction (Sterbenz), then the low part
+            double y2 = y * y;
+            double sa = 1.0 - 0.5 * y2 + y2 * y2 * cosPoly(y2);
+            s = phi < 0 ? -sa : sa;
+            c = y + y * y2 * sinPoly(y2);
+        }
         double z, cb; // sin and cos of the authalic latitude
         if (wgs84) {
             // delta = beta - phi = sum_k C_k sin(2k phi), Clenshaw in the double angle
@@ -159,11 +173,36 @@ public final class HealpixGrid {
             z = s;
             cb = c;
         }
-        double r = lonDeg % 360.0;
-        if (r < 0) r += 360.0;
+        // lon mod 360 in [0, 360] as numpy's % (fmod, then +360 if negative); fmod(x, 360) = x exactly
+        // for |x| < 360, so the common case avoids the slow floating-point remainder
+        double r;
+        if (lonDeg >= 0.0 && lonDeg < 360.0) {
+            r = lonDeg;
+        } else if (lonDeg < 0.0 && lonDeg > -360.0) {
+            r = lonDeg + 360.0;
+        } else {
+            r = lonDeg % 360.0;
+            if (r < 0) r += 360.0;
+        }
         double tt = (r * DEG2RAD) * TWO_OVER_PI;
         if (tt >= 4.0) tt -= 4.0;
         return hashZ(z, cb, tt);
+    }
+
+    private static final double PIO4 = Math.PI / 4;
+    private static final double PIO2_HI = Math.PI / 2; // 1.5707963267948966 (exact double)
+    private static final double PIO2_LO = 6.123233995736766e-17; // pi/2 - PIO2_HI
+
+    /** (sin x - x) / x^3 as a polynomial in x^2 (Taylor to x^17; truncation &lt; 1e-19 on |x| &le; pi/4). */
+    private static double sinPoly(double z) {
+        return -1.0 / 6 + z * (1.0 / 120 + z * (-1.0 / 5040 + z * (1.0 / 362880 + z * (-1.0 / 39916800
+                + z * (1.0 / 6227020800.0 + z * (-1.0 / 1307674368000.0 + z * (1.0 / 355687428096000.0)))))));
+    }
+
+    /** (cos x - 1 + x^2/2) / x^4 as a polynomial in x^2 (Taylor to x^16; truncation &lt; 3e-18). */
+    private static double cosPoly(double z) {
+        return 1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320 + z * (-1.0 / 3628800 + z * (1.0 / 479001600
+                + z * (-1.0 / 87178291200.0 + z * (1.0 / 20922789888000.0))))));
     }
 
     /**
@@ -346,8 +385,9 @@ public final class HealpixGrid {
      * The 8 neighbours of a cell, in the order <b>S, SE, E, SW, NE, W, NW, N</b> (index 0..7), where
      * S/E/N/W are the directions of the cell's south/east/north/west vertices (cells sharing only that
      * vertex) and SE/SW/NE/NW those of its edges (cells sharing that edge). An entry is -1 where there
-     * is no such cell: at the 8 vertices where only 3 base faces meet (lat ≈ ±41.8° authalic, lon a
-     * multiple of 90° ... ±45°), the corner cell has 7 neighbours.
+     * is no such cell: at the 8 base-face vertices where only 3 faces meet (authalic z = ±2/3, i.e.
+     * geodetic lat ±41.94°, lon a multiple of 90°) each of the 3 corner cells has 7 neighbours (the
+     * missing one is the diagonal through that vertex). Neighbour ids are at the same depth.
      *
      * @throws IllegalArgumentException if id is not valid at this depth
      */
