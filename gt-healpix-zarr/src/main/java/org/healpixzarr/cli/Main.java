@@ -46,7 +46,19 @@ public final class Main implements Runnable {
 
     /** Entry point: runs and exits with the exit code. */
     public static void main(String[] args) {
-        System.exit(execute(args, System.in, System.out, System.err));
+        int code;
+        try {
+            code = execute(args, System.in, System.out, System.err);
+        } catch (OutOfMemoryError e) {
+            System.err.println("error: out of memory (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB heap). Hint: give Java more memory, e.g. java -Xmx4g -jar healpix-zarr.jar ...");
+            code = IO;
+        } catch (Throwable t) {
+            System.err.println("error: internal error: " + t);
+            t.printStackTrace();
+            code = IO;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
@@ -90,6 +102,8 @@ public final class Main implements Runnable {
         Logger root = Logger.getLogger("");
         root.setLevel(verbose ? Level.FINE : Level.WARNING);
         for (var h : root.getHandlers()) h.setLevel(verbose ? Level.FINE : Level.WARNING);
+        // jHDF warns on every start that its build is a "development version": noise for users
+        Logger.getLogger("io.jhdf").setLevel(verbose ? Level.FINE : Level.SEVERE);
     }
 
     /** Version from the jar manifest. */

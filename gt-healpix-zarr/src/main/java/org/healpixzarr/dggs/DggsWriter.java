@@ -271,15 +271,40 @@ public final class DggsWriter implements AutoCloseable {
                 int e = Math.min(cells, s + shardCells);
                 ids.write(new long[] {s}, new int[] {e - s}, Columns.slice(keys, s, e - s));
             }
-            for (int v = 0; v < variables.size(); v++) {
-                VariableSpec spec = variables.get(v);
-                Object column = concatColumn(v);
-                ZarrArray array = ZarrArray.open(store, spec.name());
-                for (int s = 0; s < cells; s += shardCells) {
-                    int e = Math.min(cells, s + shardCells);
-                    Object part = Columns.gather(column, rows, s, e, spec.bands());
-                    array.write(offset(s, spec), shape(e - s, spec), part);
+            // variables are independent arrays: gather and encode them on all cores
+            java.util.concurrent.ConcurrentLinkedQueue<Integer> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int v = 0; v < variables.size(); v++) todo.add(v);
+            int threads = Math.max(1, Math.min(variables.size(), Runtime.getRuntime().availableProcessors()));
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "dggs-writer");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    done.add(pool.submit(() -> {
+                        for (Integer v; (v = todo.poll()) != null; ) writeVariable(store, v, rows, cells);
+                        return null;
+                    }));
                 }
+                for (java.util.concurrent.Future<Void> f : done) {
+                    try {
+                        f.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        todo.clear();
+                        if (e.getCause() instanceof IOException) throw (IOException) e.getCause();
+                        if (e.getCause() instanceof DataException) throw (DataException) e.getCause();
+                        if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+                        if (e.getCause() instanceof Error) throw (Error) e.getCause();
+                        throw new IOException(e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while writing " + target);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
             }
             ChunkIndex index = new ChunkIndex(chunkCells);
             for (int i = 0; i < cells; i++) index.accept(keys[i]);
@@ -302,6 +327,17 @@ public final class DggsWriter implements AutoCloseable {
             p += b.size();
         }
         for (int i = 0; i < p; i++) rows[i] = i;
+    }
+
+    private void writeVariable(Store store, int v, int[] rows, int cells) throws IOException, DataException {
+        VariableSpec spec = variables.get(v);
+        Object column = concatColumn(v);
+        ZarrArray array = ZarrArray.open(store, spec.name());
+        for (int s = 0; s < cells; s += shardCells) {
+            int e = Math.min(cells, s + shardCells);
+            Object part = Columns.gather(column, rows, s, e, spec.bands());
+            array.write(offset(s, spec), shape(e - s, spec), part);
+        }
     }
 
     /** The v-th column of all buffered blocks as one array (no copy for a single whole block). */
