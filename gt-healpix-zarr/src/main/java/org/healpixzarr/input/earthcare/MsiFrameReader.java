@@ -129,6 +129,26 @@ public final class MsiFrameReader {
      *                       frames, two of one type, differing geolocation or time, or a variable of another shape
      */
     public static Swath read(List<Path> products, Set<String> variables) throws IOException, DataException {
+        try {
+            return readFrame(products, variables);
+        } catch (RuntimeException e) {
+            throw unexpected(products, e);
+        }
+    }
+
+    /**
+     * Safety net: the reader wraps every jHDF call with the file and object concerned; anything that still
+     * escapes (a jHDF exception from a path not foreseen) becomes a CorruptDataException naming the products.
+     */
+    private static DataException unexpected(List<Path> products, RuntimeException e) {
+        if (e instanceof io.jhdf.exceptions.HdfException || e instanceof java.nio.BufferUnderflowException
+                || e instanceof IndexOutOfBoundsException || e instanceof IllegalArgumentException) {
+            return corrupt(String.valueOf(products), "cannot read the products", e);
+        }
+        throw e;
+    }
+
+    private static Swath readFrame(List<Path> products, Set<String> variables) throws IOException, DataException {
         try (Frame frame = Frame.open(products)) {
             Map<String, Entry> selected = frame.select(variables);
             double[][] geo = frame.readGeolocation();
@@ -189,6 +209,8 @@ public final class MsiFrameReader {
             Map<String, String> types = new LinkedHashMap<>();
             for (Entry e : frame.catalog.values()) types.put(e.storeName, e.dataType);
             return types;
+        } catch (RuntimeException e) {
+            throw unexpected(products, e);
         }
     }
 
@@ -308,9 +330,10 @@ public final class MsiFrameReader {
                 }
                 for (String g : List.of("latitude", "longitude")) {
                     Dataset ds = g.equals("latitude") ? lat : lon;
-                    if (!(ds.getDataType() instanceof FloatingPoint)) {
+                    String type = zarrType(p, ds, g);
+                    if (type == null || !type.startsWith("float")) {
                         throw new FormatException(DataException.describe(p.where + ":/" + SCIENCE + "/" + g, g + " is not floating point",
-                                "float64 degrees", ds.getJavaType(), null));
+                                "float64 degrees", type == null ? "a non-numeric type" : type, null));
                     }
                 }
             }
@@ -614,8 +637,13 @@ public final class MsiFrameReader {
         return DateTimeFormatter.ISO_INSTANT.format(EPOCH.plus(micros, ChronoUnit.MICROS));
     }
 
-    private static Group science(ProductFile p) throws FormatException {
-        Node n = p.hdf.getChildren().get(SCIENCE);
+    private static Group science(ProductFile p) throws DataException {
+        Node n;
+        try {
+            n = p.hdf.getChildren().get(SCIENCE);
+        } catch (RuntimeException e) {
+            throw corrupt(p.where, "cannot list the root group", e);
+        }
         if (!(n instanceof Group g)) {
             throw new FormatException(DataException.describe(p.where + ":/" + SCIENCE, "no group /" + SCIENCE, "the science data group",
                     n == null ? "nothing" : "a dataset", "not an EarthCARE MSI Level-2A product"));
@@ -721,7 +749,8 @@ public final class MsiFrameReader {
     }
 
     static CorruptDataException corrupt(String where, String what, RuntimeException cause) {
-        return new CorruptDataException(DataException.describe(where, what, null, cause == null ? null : cause.toString(),
+        String detail = cause == null ? what : what + " (" + (cause.getMessage() == null ? cause.toString() : cause.getMessage()) + ")";
+        return new CorruptDataException(DataException.describe(where, detail, null, null,
                 "the file is damaged or truncated: download it again"), cause);
     }
 
