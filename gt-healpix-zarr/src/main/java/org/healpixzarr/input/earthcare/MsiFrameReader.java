@@ -44,8 +44,16 @@ import org.healpixzarr.input.SwathVariable.Kind;
  * Reads the EarthCARE MSI Level-2A products of one frame (any of {@code MSI_CM__2A}, {@code MSI_COP_2A},
  * {@code MSI_AOT_2A}, each a {@code .h5} or a {@code .ZIP} holding it) into one {@link Swath} on the
  * {@code along_track × across_track} grid of the products. Stateless and thread-safe: concurrent calls
- * on any files are independent (one call reads its datasets sequentially; jHDF inflates the chunks of
- * one dataset in parallel on the common fork-join pool).
+ * on any files are independent. One call reads its datasets one after the other and decodes the chunks of
+ * each in parallel on its own pool of one daemon thread per processor, shut down when the call returns.
+ *
+ * <h2>Performance</h2>
+ * jHDF locates the chunks; deflate (+ shuffle) chunks are inflated and unshuffled straight into the output
+ * arrays ({@link ChunkDecoder}), other layouts go through jHDF's {@code getDataFlat()}. The geolocation
+ * of the second and third product is compared on the stored (compressed) bytes when the storage is
+ * identical, and decoded only otherwise. A stored ZIP entry is memory-mapped, a deflated one inflated into
+ * memory. A full frame (11216 × 384 pixels, CM + COP + AOT, 165 MB) takes about 1.5–2 s on 2 cores, and
+ * the returned swath holds about 530 MB.
  *
  * <h2>Geolocation and time</h2>
  * {@code /ScienceData/latitude} and {@code longitude} (2-D, geodetic WGS84 degrees) become the swath's
@@ -137,12 +145,13 @@ public final class MsiFrameReader {
     }
 
     /**
-     * Safety net: the reader wraps every jHDF call with the file and object concerned; anything that still
-     * escapes (a jHDF exception from a path not foreseen) becomes a CorruptDataException naming the products.
+     * Safety net: the reader wraps every jHDF call with the file and object concerned; a runtime exception
+     * that still escapes from jHDF (a path not foreseen) becomes a CorruptDataException naming the products.
+     * Other runtime exceptions are bugs and are rethrown.
      */
     private static DataException unexpected(List<Path> products, RuntimeException e) {
-        if (e instanceof io.jhdf.exceptions.HdfException || e instanceof java.nio.BufferUnderflowException
-                || e instanceof IndexOutOfBoundsException || e instanceof IllegalArgumentException) {
+        StackTraceElement[] st = e.getStackTrace();
+        if (e instanceof io.jhdf.exceptions.HdfException || (st.length > 0 && st[0].getClassName().startsWith("io.jhdf."))) {
             return corrupt(String.valueOf(products), "cannot read the products", e);
         }
         throw e;
@@ -337,6 +346,7 @@ public final class MsiFrameReader {
                     }
                 }
             }
+            for (ProductFile p : products) checkHeader(p);
             // candidate variables per product, and how many products have each name
             Map<ProductFile, List<Dataset>> perProduct = new LinkedHashMap<>();
             Map<String, Integer> occurrences = new HashMap<>();
@@ -558,7 +568,7 @@ public final class MsiFrameReader {
             return v;
         }
 
-        Map<String, Object> globalAttributes(double[] lat, double[] lon, double[] rowTime) throws DataException {
+        Map<String, Object> globalAttributes(double[] lat, double[] lon, double[] rowTime) {
             ProductFile first = products.get(0);
             EarthCareProductName n = first.name;
             List<String> codes = new ArrayList<>();
@@ -568,7 +578,6 @@ public final class MsiFrameReader {
                 codes.add(p.type.code());
                 stems.add(p.name.stem());
                 baselines.add(p.name.baseline());
-                checkHeader(p);
             }
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("title", String.format(Locale.ROOT, "EarthCARE MSI Level-2A, orbit %05d frame %c", n.orbit(), n.frame()));
