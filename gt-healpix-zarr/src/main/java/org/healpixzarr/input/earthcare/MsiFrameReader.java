@@ -298,14 +298,23 @@ public final class MsiFrameReader {
             return executor;
         }
 
-        /** The values of a numeric dataset as a flat array of the signed Java type of its width. */
-        Object flat(Dataset ds, String where) throws IOException, CorruptDataException {
+        /**
+         * The values of a numeric dataset as a flat array of the signed Java type of its width, floating-point
+         * values ≥ {@link #FILL_THRESHOLD} replaced by {@code floatFill}.
+         */
+        Object flat(Dataset ds, String where, double floatFill) throws IOException, CorruptDataException {
             try {
-                Object fast = ChunkDecoder.decode(ds, executor(), buffers);
+                Object fast = ChunkDecoder.decode(ds, executor(), buffers, floatFill, FILL_THRESHOLD);
                 if (fast != null) return fast;
                 Object v = ds.getDataFlat();
                 DataType t = ds.getDataType();
                 if (t instanceof FixedPoint x && !x.isSigned()) v = narrow(v, "uint" + 8 * x.getSize());
+                if (v instanceof float[] f) {
+                    float fill = (float) floatFill;
+                    for (int k = 0; k < f.length; k++) if (f[k] >= (float) FILL_THRESHOLD) f[k] = fill;
+                } else if (v instanceof double[] d) {
+                    for (int k = 0; k < d.length; k++) if (d[k] >= FILL_THRESHOLD) d[k] = floatFill;
+                }
                 return v;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -514,15 +523,12 @@ public final class MsiFrameReader {
         private double[] readGeo(ProductFile p, String name) throws IOException, DataException {
             Dataset ds = required(p, name);
             String where = p.where + ":/" + SCIENCE + "/" + name;
-            Object flat = flat(ds, where);
-            double[] v = toDouble(flat);
+            double[] v = toDouble(flat(ds, where, Double.NaN));
             if (v.length != rows * cols) throw corrupt(where, "wrong number of values " + v.length, null);
-            double fill = FILL;
             Object fa = fillAttribute(ds, where);
-            if (fa instanceof Number n) fill = n.doubleValue();
-            for (int k = 0; k < v.length; k++) {
-                double x = v[k];
-                if (x >= FILL_THRESHOLD || x == fill) v[k] = Double.NaN;
+            if (fa instanceof Number n && n.doubleValue() < FILL_THRESHOLD) {
+                double fill = n.doubleValue();
+                for (int k = 0; k < v.length; k++) if (v[k] == fill) v[k] = Double.NaN;
             }
             return v;
         }
@@ -533,8 +539,8 @@ public final class MsiFrameReader {
             ProductFile firstProduct = null;
             for (ProductFile p : products) {
                 String where = p.where + ":/" + SCIENCE + "/time";
-                double[] t = toDouble(flat(required(p, MsiVariables.TIME), where));
-                for (int k = 0; k < t.length; k++) if (!(t[k] < FILL_THRESHOLD)) t[k] = FILL;
+                double[] t = toDouble(flat(required(p, MsiVariables.TIME), where, FILL));
+                for (int k = 0; k < t.length; k++) if (Double.isNaN(t[k])) t[k] = FILL;
                 if (first == null) {
                     first = t;
                     firstProduct = p;
@@ -553,17 +559,11 @@ public final class MsiFrameReader {
 
         /** The values of a file variable in its own type, floats normalised to the fill value. */
         Object readValues(Entry e) throws IOException, DataException {
-            Object v = flat(e.dataset, e.where());
+            double floatFill = e.fill == null ? FILL : e.fill.doubleValue();
+            Object v = flat(e.dataset, e.where(), floatFill);
             long expected = (long) rows * cols * e.bands;
             if (Array.getLength(v) != expected) {
                 throw corrupt(e.where(), "read " + Array.getLength(v) + " values instead of " + expected, null);
-            }
-            if (v instanceof float[] f) {
-                float fill = e.fill == null ? (float) FILL : e.fill.floatValue();
-                for (int k = 0; k < f.length; k++) if (f[k] >= (float) FILL_THRESHOLD) f[k] = fill;
-            } else if (v instanceof double[] d) {
-                double fill = e.fill == null ? FILL : e.fill.doubleValue();
-                for (int k = 0; k < d.length; k++) if (d[k] >= FILL_THRESHOLD) d[k] = fill;
             }
             return v;
         }
