@@ -224,7 +224,7 @@ public final class MsiFrameReader {
     }
 
     /** One variable of the catalog; {@code dataset} and {@code product} are null for {@code time} and {@code isccp_cloud_type}. */
-    record Entry(String storeName, String fileName, ProductFile product, Dataset dataset, String dataType, boolean unsigned,
+    record Entry(String storeName, String fileName, ProductFile product, Dataset dataset, String dataType,
                  int bands, Map<String, Object> attributes, Number fill, Kind kind) {
         String where() {
             return product == null ? storeName : product.where + ":/" + SCIENCE + "/" + fileName;
@@ -406,7 +406,7 @@ public final class MsiFrameReader {
                 a.put("comment", "derived: clear where 0 <= COT < 0.01; else CTH low [100, 3200), mid [3200, 6500), "
                         + "high [6500, 19300) m x COT thin [0.01, 3.6), medium [3.6, 23), thick >= 23");
                 a.put("source", cot.product.name.stem());
-                catalog.put(MsiVariables.ISCCP, new Entry(MsiVariables.ISCCP, MsiVariables.ISCCP, null, null, "int8", false, 1, a,
+                catalog.put(MsiVariables.ISCCP, new Entry(MsiVariables.ISCCP, MsiVariables.ISCCP, null, null, "int8", 1, a,
                         IsccpCloudType.MISSING, Kind.CLASS));
             }
         }
@@ -424,13 +424,12 @@ public final class MsiFrameReader {
             a.put("long_name", "time of the along-track row of the pixel");
             a.put("units", "seconds since 2000-01-01 00:00:00 UTC");
             a.put("calendar", "standard");
-            return new Entry(MsiVariables.TIME, MsiVariables.TIME, null, null, "float64", false, 1, a, FILL, Kind.QUANTITY);
+            return new Entry(MsiVariables.TIME, MsiVariables.TIME, null, null, "float64", 1, a, FILL, Kind.QUANTITY);
         }
 
         private Entry entry(ProductFile p, Dataset ds, String name, String store) throws DataException {
             String where = p.where + ":/" + SCIENCE + "/" + name;
             String type = zarrType(p, ds, name);
-            boolean unsigned = type.startsWith("u");
             int[] d = dims(p, ds, name);
             int bands = d.length == 3 ? d[2] : 1;
             Map<String, Object> attributes = new LinkedHashMap<>();
@@ -467,7 +466,7 @@ public final class MsiFrameReader {
             else if (attributes.containsKey("flag_masks")) kind = Kind.BITS;
             else if (!type.endsWith("int8") && !attributes.containsKey("flag_values")) kind = Kind.BITS;
             else kind = Kind.CLASS;
-            return new Entry(store, name, p, ds, type, unsigned, bands, attributes, fill, kind);
+            return new Entry(store, name, p, ds, type, bands, attributes, fill, kind);
         }
 
         private void checkShape(ProductFile p, String name, int[] d, int rank) throws InconsistentDataException {
