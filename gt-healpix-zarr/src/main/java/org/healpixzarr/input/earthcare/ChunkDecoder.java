@@ -49,9 +49,13 @@ final class ChunkDecoder {
      * ({@code byte[]}, {@code short[]}, {@code int[]}, {@code long[]} for signed and unsigned integers of
      * 1, 2, 4, 8 bytes, {@code float[]}, {@code double[]}), or returns null if the fast path does not apply.
      *
+     * @param floatFill for floating-point data: every value ≥ {@code threshold} is replaced by this value
+     *                  while decoding (saves a pass over the array); ignored for integers; NaN to turn fill into NaN
+     * @param threshold see {@code floatFill}
      * @throws InterruptedException if interrupted while waiting for the decoding
      */
-    static Object decode(Dataset dataset, ExecutorService executor, BufferPool buffers) throws InterruptedException {
+    static Object decode(Dataset dataset, ExecutorService executor, BufferPool buffers, double floatFill, double threshold)
+            throws InterruptedException {
         if (!(dataset instanceof ChunkedDataset ds)) return null;
         int[] dims;
         int[] chunk;
@@ -103,7 +107,8 @@ final class ChunkDecoder {
                 byte[] bytes = buffers.take(chunkBytes);
                 try {
                     inflate(raw, bytes, chunkBytes);
-                    place(bytes, chunkBytes, shuffle, order, elementSize, dims, chunk, off, out);
+                    place(bytes, chunkBytes, shuffle, order, elementSize, dims, chunk, off, out, floatFill, threshold);
+                    if (!shuffle) normalise(out, floatFill, threshold, dims, chunk, off); // shuffled: done while placing
                 } finally {
                     buffers.give(bytes);
                 }
@@ -184,7 +189,7 @@ final class ChunkDecoder {
      * flat output, run by run along the last axis.
      */
     private static void place(byte[] bytes, int chunkBytes, boolean shuffled, ByteOrder order, int size, int[] dims,
-                              int[] chunk, int[] off, Object out) {
+                              int[] chunk, int[] off, Object out, double fill, double threshold) {
         int rank = dims.length;
         int last = rank - 1;
         int run = Math.min(chunk[last], dims[last] - off[last]);
@@ -211,7 +216,7 @@ final class ChunkDecoder {
                     src = ((long) i * chunk[1] + j) * chunk[2];
                     dst = ((long) (off[0] + i) * dims[1] + off[1] + j) * dims[2] + off[2];
                 }
-                if (shuffled && size > 1) unshuffleRun(bytes, chunkElements, size, little, (int) src, out, (int) dst, run);
+                if (shuffled && size > 1) unshuffleRun(bytes, chunkElements, size, little, (int) src, out, (int) dst, run, fill, threshold);
                 else copy(buf, (int) src * size, out, (int) dst, run);
             }
         }
@@ -221,7 +226,8 @@ final class ChunkDecoder {
      * Reverses the HDF5 byte shuffle for {@code n} elements starting at chunk element {@code e}: byte {@code b}
      * of element {@code i} of a chunk of {@code count} elements is stored at {@code b·count + i}.
      */
-    private static void unshuffleRun(byte[] c, int count, int size, boolean little, int e, Object out, int dst, int n) {
+    private static void unshuffleRun(byte[] c, int count, int size, boolean little, int e, Object out, int dst, int n,
+                                     double fill, double threshold) {
         if (size == 2) {
             int lo = little ? e : count + e;
             int hi = little ? count + e : e;
@@ -233,9 +239,12 @@ final class ChunkDecoder {
             int b2 = little ? 2 * count + e : count + e;
             int b3 = little ? 3 * count + e : e;
             if (out instanceof float[] o) {
+                float t = (float) threshold;
+                float v = (float) fill;
                 for (int i = 0; i < n; i++) {
-                    o[dst + i] = Float.intBitsToFloat((c[b0 + i] & 0xff) | (c[b1 + i] & 0xff) << 8
+                    float x = Float.intBitsToFloat((c[b0 + i] & 0xff) | (c[b1 + i] & 0xff) << 8
                             | (c[b2 + i] & 0xff) << 16 | c[b3 + i] << 24);
+                    o[dst + i] = x >= t ? v : x;
                 }
             } else {
                 int[] o = (int[]) out;
@@ -258,8 +267,44 @@ final class ChunkDecoder {
                 long lo = (c[b0 + i] & 0xff) | (c[b1 + i] & 0xff) << 8 | (c[b2 + i] & 0xff) << 16 | (c[b3 + i] & 0xff) << 24;
                 long hi = (c[b4 + i] & 0xff) | (c[b5 + i] & 0xff) << 8 | (c[b6 + i] & 0xff) << 16 | (c[b7 + i] & 0xff) << 24;
                 long v = (lo & 0xffffffffL) | hi << 32;
-                if (od != null) od[dst + i] = Double.longBitsToDouble(v);
-                else ol[dst + i] = v;
+                if (od != null) {
+                    double x = Double.longBitsToDouble(v);
+                    od[dst + i] = x >= threshold ? fill : x;
+                } else {
+                    ol[dst + i] = v;
+                }
+            }
+        }
+    }
+
+    /** Replaces float values ≥ threshold by the fill in the part of the output a chunk wrote (still in cache). */
+    private static void normalise(Object out, double fill, double threshold, int[] dims, int[] chunk, int[] off) {
+        if (!(out instanceof float[]) && !(out instanceof double[])) return;
+        int rank = dims.length;
+        int last = rank - 1;
+        int run = Math.min(chunk[last], dims[last] - off[last]);
+        int n0 = rank >= 2 ? Math.min(chunk[0], dims[0] - off[0]) : 1;
+        int n1 = rank == 3 ? Math.min(chunk[1], dims[1] - off[1]) : 1;
+        for (int i = 0; i < n0; i++) {
+            for (int j = 0; j < n1; j++) {
+                int dst;
+                if (rank == 1) dst = off[0];
+                else if (rank == 2) dst = (off[0] + i) * dims[1] + off[1];
+                else dst = ((off[0] + i) * dims[1] + off[1] + j) * dims[2] + off[2];
+                if (out instanceof float[] f) {
+                    float t = (float) threshold;
+                    float v = (float) fill;
+                    for (int k = dst, end = dst + run; k < end; k++) {
+                        float x = f[k];
+                        f[k] = x >= t ? v : x; // branch-free: fill and values are interleaved unpredictably
+                    }
+                } else {
+                    double[] d = (double[]) out;
+                    for (int k = dst, end = dst + run; k < end; k++) {
+                        double x = d[k];
+                        d[k] = x >= threshold ? fill : x;
+                    }
+                }
             }
         }
     }

@@ -63,12 +63,20 @@ public record EarthCareProductName(char agency, char latency, String baseline, S
                 m.group(5), m.group(6), Integer.parseInt(m.group(7)), m.group(8).charAt(0), stem);
     }
 
-    /** Orbit and frame, the key of a frame: 5-digit orbit then frame letter, e.g. {@code "06109D"}. */
+    /**
+     * Orbit and frame, the key of a frame.
+     *
+     * @return the 5-digit orbit then the frame letter, e.g. {@code "06109D"}
+     */
     public String frameKey() {
         return String.format(Locale.ROOT, "%05d%c", orbit, frame);
     }
 
-    /** The MSI Level-2A type of this product, or empty if the type code is not one of {@link MsiProductType}. */
+    /**
+     * The MSI Level-2A type of this product.
+     *
+     * @return the type, or empty if the type code is not one of {@link MsiProductType}
+     */
     public Optional<MsiProductType> productType() {
         return MsiProductType.fromCode(productTypeCode);
     }

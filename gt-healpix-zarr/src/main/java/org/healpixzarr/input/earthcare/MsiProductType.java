@@ -20,7 +20,11 @@ public enum MsiProductType {
         this.code = code;
     }
 
-    /** The file type code, e.g. {@code "MSI_CM__2A"}. */
+    /**
+     * The file type code.
+     *
+     * @return the 10-character code, e.g. {@code "MSI_CM__2A"}
+     */
     public String code() {
         return code;
     }

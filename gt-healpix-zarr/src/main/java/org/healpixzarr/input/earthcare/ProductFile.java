@@ -37,8 +37,11 @@ final class ProductFile implements AutoCloseable {
     final HdfFile hdf;
     /** How to name the file in messages: the path, plus {@code !entry} for a ZIP. */
     final String where;
+    /** Whether the HDF5 bytes of a ZIP entry were inflated into memory (false for .h5 and mapped stored entries). */
+    final boolean inflated;
 
-    private ProductFile(Path path, EarthCareProductName name, MsiProductType type, HdfFile hdf, String where) {
+    private ProductFile(Path path, EarthCareProductName name, MsiProductType type, HdfFile hdf, String where, boolean inflated) {
+        this.inflated = inflated;
         this.path = path;
         this.name = name;
         this.type = type;
@@ -53,7 +56,7 @@ final class ProductFile implements AutoCloseable {
         String lower = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (lower.endsWith(".h5")) {
             checkSignature(path.toString(), readHead(path));
-            return new ProductFile(path, name, type, wrapOpen(path.toString(), () -> new HdfFile(path)), path.toString());
+            return new ProductFile(path, name, type, wrapOpen(path.toString(), () -> new HdfFile(path)), path.toString(), false);
         } else if (lower.endsWith(".zip")) {
             return openZip(path, name, type);
         }
@@ -71,7 +74,7 @@ final class ProductFile implements AutoCloseable {
                 ByteBuffer mapped = mapStored(path, entry);
                 if (mapped != null) {
                     checkSignature(where, mapped.duplicate());
-                    return new ProductFile(path, name, type, wrapOpen(where, () -> HdfFile.fromByteBuffer(mapped)), where);
+                    return new ProductFile(path, name, type, wrapOpen(where, () -> HdfFile.fromByteBuffer(mapped)), where, false);
                 }
             }
             long size = entry.getSize();
@@ -91,7 +94,7 @@ final class ProductFile implements AutoCloseable {
                         bytes.length + " bytes", "the ZIP is damaged or truncated: download it again"));
             }
             checkSignature(where, ByteBuffer.wrap(bytes));
-            return new ProductFile(path, name, type, wrapOpen(where, () -> HdfFile.fromBytes(bytes)), where);
+            return new ProductFile(path, name, type, wrapOpen(where, () -> HdfFile.fromBytes(bytes)), where, true);
         } catch (ZipException e) {
             throw new CorruptDataException(DataException.describe(path.toString(), "not a readable ZIP archive", "a ZIP holding "
                     + name.stem() + ".h5", e.getMessage(), "the ZIP is damaged or truncated: download it again"), e);

@@ -222,6 +222,9 @@ class MsiFrameReaderTest {
             for (Path p : Samples.frameD()) zips.add(Samples.zipProduct(p, dir, stored));
             Swath zip = MsiFrameReader.read(zips, null);
             assertSameContent(h5, zip);
+            try (ProductFile pf = ProductFile.open(zips.get(0))) {
+                assertEquals(!stored, pf.inflated, "a stored entry is mapped in place, a deflated one inflated");
+            }
         }
     }
 
