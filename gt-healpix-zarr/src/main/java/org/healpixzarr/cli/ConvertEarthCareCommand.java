@@ -18,7 +18,9 @@ import org.healpixzarr.convert.DenseLayoutEstimate;
 import org.healpixzarr.convert.SwathConverter;
 import org.healpixzarr.dggs.DuplicatePolicy;
 import org.healpixzarr.input.Swath;
+import org.healpixzarr.input.SwathSink;
 import org.healpixzarr.input.SwathVariable;
+import org.healpixzarr.zarr.DataType;
 import org.healpixzarr.input.earthcare.EarthCareInputs;
 import org.healpixzarr.input.earthcare.MsiFrameReader;
 import picocli.CommandLine.Command;
@@ -72,6 +74,21 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress and no report on the terminal.")
     boolean quiet;
 
+    /** The dense layout's cost; refuses below the occupancy threshold (and, for now, above it too). */
+    private void refuseDense(String frame, long[] ids, List<SwathVariable> vars) throws DataException {
+        int bytesPerCell = 0;
+        for (SwathVariable v : vars) bytesPerCell += DataType.fromV3Name(v.dataType()).byteSize() * v.bands();
+        DenseLayoutEstimate e = DenseLayoutEstimate.of(ids, chunkDepth, bytesPerCell, vars.size());
+        if (e.occupancy() < minOccupancy) {
+            throw new DataException(DataException.describe(frame, "dense layout refused: " + e.describe(),
+                    "occupancy >= " + minOccupancy, String.format(Locale.ROOT, "%.3g", e.occupancy()),
+                    "use the default sparse layout (--layout sparse), which stores only the "
+                            + String.format(Locale.ROOT, "%,d", e.observations()) + " occupied cells"));
+        }
+        throw new DataException(DataException.describe(frame, "dense layout: " + e.describe(), null, null,
+                "this version writes only the sparse layout; use --layout sparse"));
+    }
+
     @Override
     public Integer call() throws Exception {
         DuplicatePolicy policy = switch (duplicates.toLowerCase(Locale.ROOT)) {
@@ -104,29 +121,25 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
         for (Map.Entry<String, List<Path>> frame : frames.entrySet()) {
             Path target = single ? output : output.resolve("EarthCARE_MSI_L2A_" + frame.getKey() + ".zarr");
             ProgressBar bar = new ProgressBar(err, quiet, frame.getKey());
-            bar.accept("read", 0);
-            Swath swath = MsiFrameReader.read(frame.getValue(), selected);
-            bar.accept("read", 1);
-            long[] ids = SwathConverter.hash(swath);
+            List<Path> products = frame.getValue();
             if (dense) {
-                int bytesPerCell = 0;
-                for (SwathVariable v : swath.variables()) {
-                    bytesPerCell += org.healpixzarr.zarr.DataType.fromV3Name(v.dataType()).byteSize() * v.bands();
-                }
-                DenseLayoutEstimate e = DenseLayoutEstimate.of(ids, chunkDepth, bytesPerCell, swath.variables().size());
-                if (e.occupancy() < minOccupancy) {
+                try {
+                    MsiFrameReader.stream(products, selected, new SwathSink() {
+                        @Override
+                        public void begin(Swath geo, List<SwathVariable> vars) throws DataException {
+                            refuseDense(frame.getKey(), SwathConverter.hash(geo), vars);
+                        }
+
+                        @Override
+                        public void variable(SwathVariable v) {
+                        }
+                    });
+                } finally {
                     bar.done();
-                    throw new DataException(DataException.describe(frame.getKey(), "dense layout refused: " + e.describe(),
-                            "occupancy >= " + minOccupancy, String.format(Locale.ROOT, "%.3g", e.occupancy()),
-                            "use the default sparse layout (--layout sparse), which stores only the "
-                                    + String.format(Locale.ROOT, "%,d", e.observations()) + " occupied cells"));
                 }
-                bar.done();
-                throw new DataException(DataException.describe(frame.getKey(), "dense layout: " + e.describe(),
-                        null, null, "this version writes the dense layout for no input yet; use --layout sparse"));
             }
             Files.createDirectories(target.toAbsolutePath().getParent());
-            ConversionReport r = SwathConverter.convert(swath, ids, target,
+            ConversionReport r = SwathConverter.convert(sink -> MsiFrameReader.stream(products, selected, sink), target,
                     new SwathConverter.Options(policy, memoryBudgetMiB << 20, bar));
             bar.done();
             reports.add(r);

@@ -16,6 +16,7 @@ import org.healpixzarr.dggs.WriteReport;
 import org.healpixzarr.healpix.Ellipsoid;
 import org.healpixzarr.healpix.HealpixGrid;
 import org.healpixzarr.input.Swath;
+import org.healpixzarr.input.SwathSink;
 import org.healpixzarr.input.SwathVariable;
 import org.healpixzarr.zarr.DataType;
 
@@ -105,5 +106,62 @@ public final class SwathConverter {
         progress.accept("write", 1);
         return new ConversionReport(swath.id(), r.store(), swath.pixels(), geolocated, r.cellsWritten(), r.collisions(),
                 r.cellsWithCollision(), r.objects(), r.bytes());
+    }
+
+    /**
+     * Converts a streamed swath (see {@link SwathSink}): the geolocation is hashed and sorted first, then each
+     * variable is gathered and encoded as it arrives and dropped, so memory stays near the geolocation plus two
+     * variables. The store is written atomically: complete or absent.
+     */
+    public static ConversionReport convert(SwathSink.Source source, Path out, Options options)
+            throws IOException, DataException {
+        ObjDoubleConsumer<String> progress = options.progress() == null ? (s, f) -> { } : options.progress();
+        progress.accept("read", 0);
+        final class Sink implements SwathSink {
+            DggsWriter.ColumnWriter columns;
+            Swath geo;
+            long geolocated;
+            int expected;
+            int done;
+
+            @Override
+            public void begin(Swath geolocation, List<SwathVariable> variables) throws IOException, DataException {
+                geo = geolocation;
+                progress.accept("hash", 0);
+                long[] ids = hash(geolocation);
+                for (long id : ids) if (id >= 0) geolocated++;
+                progress.accept("hash", 1);
+                Map<String, Object> facts = new LinkedHashMap<>();
+                facts.put("granule", geolocation.id());
+                facts.put("pixels_read", geolocation.pixels());
+                facts.put("pixels_geolocated", geolocated);
+                facts.put("pixels_without_geolocation", geolocation.pixels() - geolocated);
+                facts.put("sources", geolocation.sources());
+                DggsWriter.Builder b = DggsWriter.builder(out).ellipsoid(Ellipsoid.WGS84).depth(DEPTH)
+                        .duplicatePolicy(options.policy()).memoryBudget(options.memoryBudget())
+                        .attributes(geolocation.globalAttributes()).facts(facts);
+                for (SwathVariable v : variables) b.variable(spec(v));
+                expected = variables.size();
+                columns = b.build().columns(ids);
+                progress.accept("write", 0);
+            }
+
+            @Override
+            public void variable(SwathVariable v) throws IOException, DataException {
+                columns.write(v.name(), v.values());
+                progress.accept("write", (double) ++done / Math.max(1, expected));
+            }
+        }
+        Sink sink = new Sink();
+        try {
+            source.streamTo(sink);
+            if (sink.columns == null) throw new IllegalStateException("the source delivered no geolocation");
+            WriteReport r = sink.columns.finish();
+            progress.accept("write", 1);
+            return new ConversionReport(sink.geo.id(), r.store(), sink.geo.pixels(), sink.geolocated, r.cellsWritten(),
+                    r.collisions(), r.cellsWithCollision(), r.objects(), r.bytes());
+        } finally {
+            if (sink.columns != null) sink.columns.close();
+        }
     }
 }

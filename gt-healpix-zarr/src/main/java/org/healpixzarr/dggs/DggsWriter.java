@@ -237,11 +237,11 @@ public final class DggsWriter implements AutoCloseable {
 
     // ---------------------------------------------------------------- in memory
 
-    private WriteReport finishInMemory() throws IOException, DataException {
-        int n = Math.toIntExact(bufferedRows());
-        long[] keys = new long[n];
-        int[] rows = new int[n];
-        concatIds(keys, rows);
+    /** Sorted, de-duplicated ids and, per kept cell, the input row that supplies its values. */
+    private record Sorted(long[] keys, int[] rows, int cells, long cellsWithCollision) {}
+
+    /** Sorts {@code keys[0..n)} with their rows, drops "no cell" ids, applies the duplicate policy. */
+    private Sorted sortAndDedupe(long[] keys, int[] rows, int n) throws CollisionException {
         CellSorter.sort(keys, rows, n);
         int valid = n;
         while (valid > 0 && keys[valid - 1] == -1) valid--;
@@ -262,55 +262,188 @@ public final class DggsWriter implements AutoCloseable {
             rows[u] = rows[i];
             u++;
         }
-        final int cells = u;
+        return new Sorted(keys, rows, u, cellsWithCollision);
+    }
+
+    private void writeIds(Store store, Sorted sorted) throws IOException, DataException {
+        ZarrArray ids = ZarrArray.open(store, DggsConvention.COORDINATE);
+        for (int s = 0; s < sorted.cells; s += shardCells) {
+            int e = Math.min(sorted.cells, s + shardCells);
+            ids.write(new long[] {s}, new int[] {e - s}, Columns.slice(sorted.keys, s, e - s));
+        }
+    }
+
+    private WriteReport completeSorted(AtomicStoreWriter atomic, Store store, Sorted sorted) throws IOException {
+        ChunkIndex index = new ChunkIndex(chunkCells);
+        Bounds bounds = new Bounds(ellipsoid, depth);
+        for (int i = 0; i < sorted.cells; i++) {
+            index.accept(sorted.keys[i]);
+            bounds.accept(sorted.keys[i]);
+        }
+        return complete(atomic, store, sorted.cells, rowsAdded - rowsWithoutCell - sorted.cells,
+                sorted.cellsWithCollision, index, bounds);
+    }
+
+    private WriteReport finishInMemory() throws IOException, DataException {
+        int n = Math.toIntExact(bufferedRows());
+        long[] keys = new long[n];
+        int[] rows = new int[n];
+        concatIds(keys, rows);
+        Sorted sorted = sortAndDedupe(keys, rows, n);
         try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
             Store store = atomic.store();
-            createArrays(store, cells);
-            ZarrArray ids = ZarrArray.open(store, DggsConvention.COORDINATE);
-            for (int s = 0; s < cells; s += shardCells) {
-                int e = Math.min(cells, s + shardCells);
-                ids.write(new long[] {s}, new int[] {e - s}, Columns.slice(keys, s, e - s));
-            }
+            createArrays(store, sorted.cells);
+            writeIds(store, sorted);
             // variables are independent arrays: gather and encode them on all cores
             java.util.concurrent.ConcurrentLinkedQueue<Integer> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
             for (int v = 0; v < variables.size(); v++) todo.add(v);
             int threads = Math.max(1, Math.min(variables.size(), Runtime.getRuntime().availableProcessors()));
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "dggs-writer");
-                t.setDaemon(true);
-                return t;
-            });
+            java.util.concurrent.ExecutorService pool = newPool(threads);
             try {
                 List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     done.add(pool.submit(() -> {
-                        for (Integer v; (v = todo.poll()) != null; ) writeVariable(store, v, rows, cells);
+                        for (Integer v; (v = todo.poll()) != null; ) writeVariable(store, v, concatColumn(v), sorted);
                         return null;
                     }));
                 }
                 for (java.util.concurrent.Future<Void> f : done) {
                     try {
-                        f.get();
-                    } catch (java.util.concurrent.ExecutionException e) {
+                        await(f);
+                    } finally {
                         todo.clear();
-                        if (e.getCause() instanceof IOException) throw (IOException) e.getCause();
-                        if (e.getCause() instanceof DataException) throw (DataException) e.getCause();
-                        if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
-                        if (e.getCause() instanceof Error) throw (Error) e.getCause();
-                        throw new IOException(e.getCause());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted while writing " + target);
                     }
                 }
             } finally {
                 pool.shutdownNow();
             }
-            ChunkIndex index = new ChunkIndex(chunkCells);
-            for (int i = 0; i < cells; i++) index.accept(keys[i]);
-            Bounds bounds = new Bounds(ellipsoid, depth);
-            for (int i = 0; i < cells; i++) bounds.accept(keys[i]);
-            return complete(atomic, store, cells, rowsAdded - rowsWithoutCell - cells, cellsWithCollision, index, bounds);
+            return completeSorted(atomic, store, sorted);
+        }
+    }
+
+    private static java.util.concurrent.ExecutorService newPool(int threads) {
+        return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "dggs-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private void await(java.util.concurrent.Future<?> f) throws IOException, DataException {
+        try {
+            f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException) throw (IOException) c;
+            if (c instanceof DataException) throw (DataException) c;
+            if (c instanceof RuntimeException) throw (RuntimeException) c;
+            if (c instanceof Error) throw (Error) c;
+            throw new IOException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while writing " + target);
+        }
+    }
+
+    /**
+     * Column-at-a-time mode, for sources that decode one variable at a time: all cell ids first (sorted and
+     * de-duplicated at once, in memory: 12 bytes per observation), then each declared variable's values in
+     * input order, in any order; each column is gathered and encoded on a background thread while the caller
+     * produces the next, and is not retained. Replaces {@link #add}/{@link #finish()}.
+     *
+     * @param cellIds the cell of every input row (-1 for none); not modified
+     * @return the column writer; {@link ColumnWriter#finish()} commits the store
+     * @throws CollisionException under {@link DuplicatePolicy#FAIL}
+     */
+    public ColumnWriter columns(long[] cellIds) throws IOException, DataException {
+        if (finished || !blocks.isEmpty()) throw new IllegalStateException("columns() needs a fresh writer");
+        finished = true;
+        int n = cellIds.length;
+        for (int i = 0; i < n; i++) {
+            long id = cellIds[i];
+            if (id != -1 && (id < 0 || id >= cellCount)) {
+                throw new IllegalArgumentException("cell id " + id + " at row " + i + " is not a depth-" + depth + " id");
+            }
+        }
+        long[] keys = cellIds.clone();
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) rows[i] = i;
+        rowsAdded = n;
+        return new ColumnWriter(n, sortAndDedupe(keys, rows, n));
+    }
+
+    /** Writes one variable at a time; see {@link DggsWriter#columns(long[])}. Not thread-safe. */
+    public final class ColumnWriter implements AutoCloseable {
+        private final int rowsIn;
+        private final Sorted sorted;
+        private final AtomicStoreWriter atomic;
+        private final boolean[] written = new boolean[variables.size()];
+        private final java.util.concurrent.ExecutorService worker = newPool(1);
+        private java.util.concurrent.Future<?> pending;
+
+        private ColumnWriter(int rowsIn, Sorted sorted) throws IOException, DataException {
+            this.rowsIn = rowsIn;
+            this.sorted = sorted;
+            this.atomic = AtomicStoreWriter.begin(target);
+            boolean ok = false;
+            try {
+                createArrays(atomic.store(), sorted.cells);
+                writeIds(atomic.store(), sorted);
+                ok = true;
+            } finally {
+                if (!ok) close();
+            }
+        }
+
+        /** Distinct cells that will be written. */
+        public int cells() {
+            return sorted.cells;
+        }
+
+        /**
+         * Writes the values of a declared variable, one row ({@code bands} values) per input row.
+         *
+         * @throws IllegalArgumentException if undeclared, written twice, or of the wrong type or length
+         */
+        public void write(String name, Object values) throws IOException, DataException {
+            int v = -1;
+            for (int i = 0; i < variables.size(); i++) if (variables.get(i).name().equals(name)) v = i;
+            if (v < 0) throw new IllegalArgumentException("variable " + name + " was not declared");
+            if (written[v]) throw new IllegalArgumentException("variable " + name + " written twice");
+            VariableSpec spec = variables.get(v);
+            Columns.checkType(name, spec.dataType(), values);
+            if (java.lang.reflect.Array.getLength(values) != (long) rowsIn * spec.bands()) {
+                throw new IllegalArgumentException("variable " + name + " has " + java.lang.reflect.Array.getLength(values)
+                        + " values, expected " + (long) rowsIn * spec.bands());
+            }
+            written[v] = true;
+            if (pending != null) await(pending);
+            final int vi = v;
+            pending = worker.submit(() -> {
+                writeVariable(atomic.store(), vi, values, sorted);
+                return null;
+            });
+        }
+
+        /** Waits for the last column, writes the metadata and renames the store into place. */
+        public WriteReport finish() throws IOException, DataException {
+            if (pending != null) await(pending);
+            pending = null;
+            for (int v = 0; v < written.length; v++) {
+                if (!written[v]) throw new IllegalStateException("variable " + variables.get(v).name() + " was not written");
+            }
+            try {
+                return completeSorted(atomic, atomic.store(), sorted);
+            } finally {
+                close();
+            }
+        }
+
+        /** Without a successful {@link #finish()}: discards the store being written. */
+        @Override
+        public void close() throws IOException {
+            worker.shutdownNow();
+            atomic.close();
         }
     }
 
@@ -329,13 +462,12 @@ public final class DggsWriter implements AutoCloseable {
         for (int i = 0; i < p; i++) rows[i] = i;
     }
 
-    private void writeVariable(Store store, int v, int[] rows, int cells) throws IOException, DataException {
+    private void writeVariable(Store store, int v, Object column, Sorted sorted) throws IOException, DataException {
         VariableSpec spec = variables.get(v);
-        Object column = concatColumn(v);
         ZarrArray array = ZarrArray.open(store, spec.name());
-        for (int s = 0; s < cells; s += shardCells) {
-            int e = Math.min(cells, s + shardCells);
-            Object part = Columns.gather(column, rows, s, e, spec.bands());
+        for (int s = 0; s < sorted.cells; s += shardCells) {
+            int e = Math.min(sorted.cells, s + shardCells);
+            Object part = Columns.gather(column, sorted.rows, s, e, spec.bands());
             array.write(offset(s, spec), shape(e - s, spec), part);
         }
     }

@@ -113,6 +113,43 @@ class DggsWriterTest {
     }
 
     @Test
+    void columnModeWritesTheSameStoreAsBlockMode() throws Exception {
+        Random r = new Random(SEED + 1);
+        Obs o = new Obs(12_000, r);
+        Path a = dir.resolve("blocks.zarr"), b = dir.resolve("columns.zarr");
+        WriteReport ra, rb;
+        try (DggsWriter w = builder(a).build()) {
+            w.add(o.ids, new Object[] {o.q, o.cls, o.bands}, 0, o.ids.length);
+            ra = w.finish();
+        }
+        DggsWriter.ColumnWriter c = builder(b).build().columns(o.ids);
+        c.write("emb", o.bands); // any order
+        c.write("q", o.q);
+        assertThrows(IllegalArgumentException.class, () -> c.write("q", o.q), "twice");
+        assertThrows(IllegalArgumentException.class, () -> c.write("nope", o.q), "undeclared");
+        assertThrows(IllegalArgumentException.class, () -> c.write("cls", new byte[3]), "wrong length");
+        assertThrows(IllegalStateException.class, c::finish, "cls missing");
+        assertFalse(Files.exists(b), "a failed finish leaves no store");
+        DggsWriter.ColumnWriter c2 = builder(b).build().columns(o.ids);
+        c2.write("q", o.q);
+        c2.write("cls", o.cls);
+        c2.write("emb", o.bands);
+        rb = c2.finish();
+        assertEquals(ra.cellsWritten(), rb.cellsWritten());
+        assertEquals(ra.collisions(), rb.collisions());
+        assertEquals(ra.rowsWithoutCell(), rb.rowsWithoutCell());
+        try (DggsStore sa = DggsStore.open(a); DggsStore sb = DggsStore.open(b)) {
+            assertArrayEquals(sa.readCellIds(0, sa.cellCount()), sb.readCellIds(0, sb.cellCount()));
+            for (String v : List.of("q", "cls", "emb")) {
+                Object x = sa.read(v, 0, sa.cellCount()), y = sb.read(v, 0, sb.cellCount());
+                assertTrue(java.util.Objects.deepEquals(x, y), v);
+            }
+        }
+        assertTrue(DggsValidator.validate(b).valid());
+        assertNoLeftovers();
+    }
+
+    @Test
     void strictPolicyFailsNamingTheCellAndLeavesNothing() throws Exception {
         Path out = dir.resolve("strict.zarr");
         long id = HealpixGrid.of(Ellipsoid.WGS84, 29).hash(1, 2);

@@ -145,6 +145,78 @@ public final class MsiFrameReader {
     }
 
     /**
+     * Reads one frame like {@link #read} but hands the variables to {@code sink} one at a time as they are decoded,
+     * retaining none of them (only cloud optical thickness and top height are kept until the derived
+     * {@code isccp_cloud_type} is computed): memory stays near the geolocation plus one variable.
+     *
+     * @param products  as for {@link #read}
+     * @param variables as for {@link #read}
+     * @param sink      receives the geolocation and declarations, then each variable once
+     * @throws IOException   if a file cannot be read
+     * @throws DataException as for {@link #read}, or as thrown by the sink
+     */
+    public static void stream(List<Path> products, Set<String> variables, org.healpixzarr.input.SwathSink sink)
+            throws IOException, DataException {
+        try {
+            streamFrame(products, variables, sink);
+        } catch (RuntimeException e) {
+            throw unexpected(products, e);
+        }
+    }
+
+    private static void streamFrame(List<Path> products, Set<String> variables, org.healpixzarr.input.SwathSink sink)
+            throws IOException, DataException {
+        try (Frame frame = Frame.open(products)) {
+            Map<String, Entry> selected = frame.select(variables);
+            double[][] geo = frame.readGeolocation();
+            double[] rowTime = frame.readTime();
+            List<SwathVariable> declared = new ArrayList<>();
+            for (Entry e : selected.values()) {
+                Object empty = java.lang.reflect.Array.newInstance(emptyComponent(e.dataType), 0);
+                declared.add(new SwathVariable(e.storeName, e.dataType, e.bands, empty, e.fill, e.attributes, e.kind));
+            }
+            List<String> sources = new ArrayList<>();
+            for (ProductFile p : frame.products) sources.add(p.path.toString());
+            sink.begin(new Swath(frame.key, frame.rows, frame.cols, geo[1], geo[0], List.of(),
+                    frame.globalAttributes(geo[0], geo[1], rowTime), sources), declared);
+            geo = null;
+            float[] cot = null;
+            float[] cth = null;
+            boolean isccp = selected.containsKey(MsiVariables.ISCCP);
+            Entry time = selected.get(MsiVariables.TIME);
+            if (time != null && time.dataset == null) {
+                sink.variable(new SwathVariable(time.storeName, time.dataType, time.bands, perPixelTime(rowTime, frame.cols),
+                        time.fill, time.attributes, time.kind));
+            }
+            for (Entry e : frame.catalog.values()) {
+                boolean wanted = selected.containsKey(e.storeName) && e.dataset != null;
+                boolean input = isccp && e.product != null && e.product.type == MsiProductType.COP
+                        && (e.fileName.equals(MsiVariables.COT) || e.fileName.equals(MsiVariables.CTH));
+                if (!wanted && !input) continue;
+                Object v = frame.readValues(e);
+                if (input && e.fileName.equals(MsiVariables.COT)) cot = toFloat(v);
+                if (input && e.fileName.equals(MsiVariables.CTH)) cth = toFloat(v);
+                if (wanted) sink.variable(new SwathVariable(e.storeName, e.dataType, e.bands, v, e.fill, e.attributes, e.kind));
+            }
+            if (isccp) {
+                Entry e = selected.get(MsiVariables.ISCCP);
+                sink.variable(new SwathVariable(e.storeName, e.dataType, e.bands, isccp(cot, cth), e.fill, e.attributes, e.kind));
+            }
+        }
+    }
+
+    private static Class<?> emptyComponent(String dataType) {
+        switch (dataType) {
+            case "int8": case "uint8": return byte.class;
+            case "int16": case "uint16": return short.class;
+            case "int32": case "uint32": return int.class;
+            case "int64": case "uint64": return long.class;
+            case "float32": return float.class;
+            default: return double.class;
+        }
+    }
+
+    /**
      * Safety net: the reader wraps every jHDF call with the file and object concerned; a runtime exception
      * that still escapes from jHDF (a path not foreseen) becomes a CorruptDataException naming the products.
      * Other runtime exceptions are bugs and are rethrown.
