@@ -425,17 +425,17 @@ public final class DggsWriter implements AutoCloseable {
             });
         }
 
-        /** Waits for the last column, writes the metadata and renames the store into place. */
+        /** Waits for the last column, writes the metadata and renames the store into place; on failure discards it. */
         public WriteReport finish() throws IOException, DataException {
-            if (pending != null) await(pending);
-            pending = null;
-            for (int v = 0; v < written.length; v++) {
-                if (!written[v]) throw new IllegalStateException("variable " + variables.get(v).name() + " was not written");
-            }
             try {
+                if (pending != null) await(pending);
+                pending = null;
+                for (int v = 0; v < written.length; v++) {
+                    if (!written[v]) throw new IllegalStateException("variable " + variables.get(v).name() + " was not written");
+                }
                 return completeSorted(atomic, atomic.store(), sorted);
             } finally {
-                close();
+                close(); // after a failure: nothing is left behind
             }
         }
 
