@@ -46,6 +46,7 @@ public final class Main implements Runnable {
 
     /** Entry point: runs and exits with the exit code. */
     public static void main(String[] args) {
+        compactHeap();
         int code;
         try {
             code = execute(args, System.in, System.out, System.err);
@@ -88,6 +89,24 @@ public final class Main implements Runnable {
         });
         configureLogging(java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose"));
         return cl.execute(args);
+    }
+
+    /**
+     * The conversions keep a small live set but allocate fast; G1's default free-ratio policy then grows the
+     * heap to several times the live set. Unless the user sized the heap, ask it to keep less free memory
+     * (manageable flags, so this needs no launcher script). Best effort: ignored where unsupported.
+     */
+    static void compactHeap() {
+        try {
+            for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (a.startsWith("-Xmx") || a.contains("HeapFreeRatio") || a.contains("MaxRAM")) return;
+            }
+            var hs = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            hs.setVMOption("MinHeapFreeRatio", "10");
+            hs.setVMOption("MaxHeapFreeRatio", "25");
+        } catch (RuntimeException | LinkageError e) {
+            // not HotSpot, or flags not manageable: keep the JVM's defaults
+        }
     }
 
     static int exitCode(Throwable t) {
