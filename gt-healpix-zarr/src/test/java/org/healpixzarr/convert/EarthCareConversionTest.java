@@ -159,7 +159,7 @@ class EarthCareConversionTest {
     void independentPythonOracleAgreesPixelByPixel() throws Exception {
         ExternalTools.requirePython("numpy", "h5py", "healpy", "numcodecs");
         Path script = Path.of(getClass().getResource("/convert/check_earthcare_store.py").toURI());
-        for (String frame : List.of("06109D", "06110A")) {
+        for (String frame : List.of("06109D", "06110A", "06109C")) {
             Path in = frameFolder(frame);
             Path store = dir.resolve(frame + ".zarr");
             assertEquals(0, cli("convert", "earthcare", in.toString(), "-o", store.toString(), "-q").code());
@@ -171,6 +171,21 @@ class EarthCareConversionTest {
             assertTrue(out.startsWith("OK "), out);
             System.out.println(frame + " python oracle: " + out.strip());
         }
+    }
+
+    @Test
+    void polarFrameRoundTrips() throws Exception {
+        Path in = frameFolder("06109C"); // frame C: the orbit's northern turning point, ~83 N
+        Path store = dir.resolve("06109C.zarr");
+        Run r = cli("convert", "earthcare", in.toString(), "-o", store.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        Swath swath = MsiFrameReader.read(EarthCareInputs.group(List.of(in)).get("06109C"), null);
+        assertRoundTrip(swath, store);
+        try (DggsStore s = DggsStore.open(store)) {
+            assertEquals(5760, s.cellCount());
+            assertTrue(s.bbox()[3] > 82.9, java.util.Arrays.toString(s.bbox()));
+        }
+        assertTrue(DggsValidator.validate(store).valid());
     }
 
     /** Synthetic swaths over a pole and across the antimeridian, with duplicated pixels (collisions). */
