@@ -69,43 +69,12 @@ public final class SwathConverter {
         return new VariableSpec(v.name(), DataType.fromV3Name(v.dataType()), v.bands(), v.fillValue(), v.attributes(), kind);
     }
 
-    /**
-     * Converts a swath to a store at {@code out} (written atomically: complete or absent).
-     *
-     * @param ids the cells of the pixels as returned by {@link #hash(Swath)}, or {@code null} to compute them
-     */
-    public static ConversionReport convert(Swath swath, long[] ids, Path out, Options options)
-            throws IOException, DataException {
-        ObjDoubleConsumer<String> progress = options.progress() == null ? (s, f) -> { } : options.progress();
-        progress.accept("hash", 0);
-        if (ids == null) ids = hash(swath);
-        long geolocated = 0;
-        for (long id : ids) if (id >= 0) geolocated++;
-        progress.accept("hash", 1);
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("granule", swath.id());
-        facts.put("pixels_read", swath.pixels());
-        facts.put("pixels_geolocated", geolocated);
-        facts.put("pixels_without_geolocation", swath.pixels() - geolocated);
-        facts.put("sources", swath.sources());
-        DggsWriter.Builder b = DggsWriter.builder(out).ellipsoid(Ellipsoid.WGS84).depth(DEPTH)
-                .duplicatePolicy(options.policy()).memoryBudget(options.memoryBudget())
-                .attributes(swath.globalAttributes()).facts(facts);
-        List<SwathVariable> vars = swath.variables();
-        Object[] columns = new Object[vars.size()];
-        for (int i = 0; i < columns.length; i++) {
-            b.variable(spec(vars.get(i)));
-            columns[i] = vars.get(i).values();
-        }
-        progress.accept("write", 0);
-        WriteReport r;
-        try (DggsWriter w = b.build()) {
-            w.add(ids, columns, 0, ids.length);
-            r = w.finish();
-        }
-        progress.accept("write", 1);
-        return new ConversionReport(swath.id(), r.store(), swath.pixels(), geolocated, r.cellsWritten(), r.collisions(),
-                r.cellsWithCollision(), r.objects(), r.bytes());
+    /** Converts a swath held in memory; see {@link #convert(SwathSink.Source, Path, Options)}. */
+    public static ConversionReport convert(Swath swath, Path out, Options options) throws IOException, DataException {
+        return convert(sink -> {
+            sink.begin(swath, swath.variables());
+            for (SwathVariable v : swath.variables()) sink.variable(v);
+        }, out, options);
     }
 
     /**

@@ -13,9 +13,10 @@ public interface SwathSink {
     /**
      * The geolocation and what will follow.
      *
-     * @param geolocation the swath's grid, lon/lat and attributes, with no variables
-     * @param variables   the declarations of the variables to come: their {@code values} are empty arrays of the
-     *                    right type (length 0), everything else is as it will be delivered
+     * @param geolocation the swath's grid, lon/lat, attributes and sources; its variables, if any, are ignored
+     * @param variables   the declarations of the variables to come: name, type, bands, fill, attributes and kind
+     *                    are as they will be delivered; {@code values} is not to be used (streaming readers pass
+     *                    empty arrays of the right type)
      */
     void begin(Swath geolocation, List<SwathVariable> variables) throws IOException, DataException;
 

@@ -211,7 +211,7 @@ class EarthCareConversionTest {
         SwathVariable var = new SwathVariable("v", "float32", 1, v, Float.NaN, Map.of("units", "1"), SwathVariable.Kind.QUANTITY);
         Swath swath = new Swath("polar", rows, cols, lon, lat, List.of(var), Map.of("title", "t"), List.of("synthetic"));
         Path store = dir.resolve("polar.zarr");
-        ConversionReport rep = SwathConverter.convert(swath, null, store, SwathConverter.Options.defaults());
+        ConversionReport rep = SwathConverter.convert(swath, store, SwathConverter.Options.defaults());
         assertEquals(n - 2, rep.pixelsGeolocated());
         assertEquals(1, rep.collisions());
         assertEquals(n - 3, rep.cellsWritten());
@@ -228,7 +228,7 @@ class EarthCareConversionTest {
             assertEquals(7f, ((float[]) s.read("v", row, row + 1))[0]);
         }
         Path strict = dir.resolve("strict.zarr");
-        assertThrowsCollision(() -> SwathConverter.convert(swath, null, strict,
+        assertThrowsCollision(() -> SwathConverter.convert(swath, strict,
                 new SwathConverter.Options(org.healpixzarr.dggs.DuplicatePolicy.FAIL, 1 << 20, null)));
         assertFalse(Files.exists(strict));
     }

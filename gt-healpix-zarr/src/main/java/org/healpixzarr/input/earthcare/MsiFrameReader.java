@@ -230,37 +230,25 @@ public final class MsiFrameReader {
     }
 
     private static Swath readFrame(List<Path> products, Set<String> variables) throws IOException, DataException {
-        try (Frame frame = Frame.open(products)) {
-            Map<String, Entry> selected = frame.select(variables);
-            double[][] geo = frame.readGeolocation();
-            double[] rowTime = frame.readTime();
-            Map<String, Object> values = new HashMap<>();
-            float[] cot = null;
-            float[] cth = null;
-            boolean isccp = selected.containsKey(MsiVariables.ISCCP);
-            for (Entry e : frame.catalog.values()) {
-                boolean wanted = selected.containsKey(e.storeName) && e.dataset != null;
-                boolean input = isccp && e.product != null && e.product.type == MsiProductType.COP
-                        && (e.fileName.equals(MsiVariables.COT) || e.fileName.equals(MsiVariables.CTH));
-                if (!wanted && !input) continue;
-                Object v = frame.readValues(e);
-                if (wanted) values.put(e.storeName, v);
-                if (input && e.fileName.equals(MsiVariables.COT)) cot = toFloat(v);
-                if (input && e.fileName.equals(MsiVariables.CTH)) cth = toFloat(v);
+        Swath[] geo = new Swath[1];
+        List<String> order = new ArrayList<>();
+        Map<String, SwathVariable> got = new HashMap<>();
+        streamFrame(products, variables, new org.healpixzarr.input.SwathSink() {
+            @Override
+            public void begin(Swath geolocation, List<SwathVariable> declared) {
+                geo[0] = geolocation;
+                for (SwathVariable v : declared) order.add(v.name());
             }
-            List<SwathVariable> out = new ArrayList<>();
-            for (Entry e : selected.values()) {
-                Object v;
-                if (e.storeName.equals(MsiVariables.TIME) && e.dataset == null) v = perPixelTime(rowTime, frame.cols);
-                else if (e.storeName.equals(MsiVariables.ISCCP) && e.dataset == null) v = isccp(cot, cth);
-                else v = values.get(e.storeName);
-                out.add(new SwathVariable(e.storeName, e.dataType, e.bands, v, e.fill, e.attributes, e.kind));
+
+            @Override
+            public void variable(SwathVariable v) {
+                got.put(v.name(), v);
             }
-            List<String> sources = new ArrayList<>();
-            for (ProductFile p : frame.products) sources.add(p.path.toString());
-            return new Swath(frame.key, frame.rows, frame.cols, geo[1], geo[0], out,
-                    frame.globalAttributes(geo[0], geo[1], rowTime), sources);
-        }
+        });
+        List<SwathVariable> out = new ArrayList<>();
+        for (String n : order) out.add(got.get(n));
+        Swath g = geo[0];
+        return new Swath(g.id(), g.rows(), g.cols(), g.longitude(), g.latitude(), out, g.globalAttributes(), g.sources());
     }
 
     /**
