@@ -69,6 +69,12 @@ public final class SwathConverter {
         return new VariableSpec(v.name(), DataType.fromV3Name(v.dataType()), v.bands(), v.fillValue(), v.attributes(), kind);
     }
 
+    private static Map<String, Object> withoutDataset(Map<String, Object> attributes) {
+        Map<String, Object> a = new LinkedHashMap<>(attributes);
+        a.remove("dataset"); // a project fact (healpix_zarr.dataset), not a CF/ACDD attribute
+        return a;
+    }
+
     /** Converts a swath held in memory; see {@link #convert(SwathSink.Source, Path, Options)}. */
     public static ConversionReport convert(Swath swath, Path out, Options options) throws IOException, DataException {
         return convert(sink -> {
@@ -101,6 +107,8 @@ public final class SwathConverter {
                 for (long id : ids) if (id >= 0) geolocated++;
                 progress.accept("hash", 1);
                 Map<String, Object> facts = new LinkedHashMap<>();
+                Object dataset = geolocation.globalAttributes().get("dataset");
+                if (dataset != null) facts.put("dataset", dataset);
                 facts.put("granule", geolocation.id());
                 facts.put("pixels_read", geolocation.pixels());
                 facts.put("pixels_geolocated", geolocated);
@@ -108,7 +116,7 @@ public final class SwathConverter {
                 facts.put("sources", geolocation.sources());
                 DggsWriter.Builder b = DggsWriter.builder(out).ellipsoid(Ellipsoid.WGS84).depth(DEPTH)
                         .duplicatePolicy(options.policy()).memoryBudget(options.memoryBudget())
-                        .attributes(geolocation.globalAttributes()).facts(facts);
+                        .attributes(withoutDataset(geolocation.globalAttributes())).facts(facts);
                 for (SwathVariable v : variables) b.variable(spec(v));
                 expected = variables.size();
                 columns = b.build().columns(ids);

@@ -65,6 +65,7 @@ public final class DggsWriter implements AutoCloseable {
     private final int shardCells;
     private final int zstdLevel;
     private final int recordBytes;
+    private final Instant created;
 
     private final List<Block> blocks = new ArrayList<>();
     private long bufferedBytes;
@@ -95,6 +96,7 @@ public final class DggsWriter implements AutoCloseable {
         this.chunkCells = b.chunkCells;
         this.shardCells = b.chunkCells * b.shardChunks;
         this.zstdLevel = b.zstdLevel;
+        this.created = b.created;
         int r = 0;
         for (VariableSpec v : variables) r += v.bytesPerCell();
         this.recordBytes = r;
@@ -122,6 +124,7 @@ public final class DggsWriter implements AutoCloseable {
         private int chunkCells = DEFAULT_CHUNK_CELLS;
         private int shardChunks = DEFAULT_SHARD_CHUNKS;
         private int zstdLevel = 3;
+        private Instant created;
 
         private Builder(Path target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -165,6 +168,12 @@ public final class DggsWriter implements AutoCloseable {
             this.shardChunks = shardChunks;
             return this;
         }
+
+        /**
+         * The creation time recorded in {@code date_created} and {@code history} (default: now). Give a time
+         * derived from the input to make re-runs byte-identical.
+         */
+        public Builder created(Instant time) { this.created = Objects.requireNonNull(time); return this; }
 
         /** zstd level, 1..22 (default 3). */
         public Builder zstdLevel(int level) { this.zstdLevel = level; return this; }
@@ -793,7 +802,7 @@ public final class DggsWriter implements AutoCloseable {
             root.put("geospatial_lat_units", "degrees_north");
             root.put("geospatial_lon_units", "degrees_east");
         }
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = (created != null ? created : Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString();
         root.putIfAbsent("date_created", now);
         String history = now + " healpix-zarr: cell-point conversion to HEALPix depth " + depth + " (" + ellipsoid + ")";
         Object prev = root.get("history");

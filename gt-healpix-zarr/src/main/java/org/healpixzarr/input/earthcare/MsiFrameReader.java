@@ -641,6 +641,7 @@ public final class MsiFrameReader {
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("title", String.format(Locale.ROOT, "EarthCARE MSI Level-2A, orbit %05d frame %c", n.orbit(), n.frame()));
             g.put("source", "EarthCARE MSI Level-2A: " + String.join(", ", codes));
+            g.put("dataset", "earthcare-msi-l2a"); // STAC collection id (moved to healpix_zarr.dataset by the converter)
             g.put("platform", "EarthCARE");
             g.put("instrument", "MSI");
             g.put("orbit", n.orbit());
