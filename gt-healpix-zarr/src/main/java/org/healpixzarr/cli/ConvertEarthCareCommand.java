@@ -71,6 +71,9 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
             description = "Memory for sorting before spilling to disk, MiB (default ${DEFAULT-VALUE}).")
     long memoryBudgetMiB;
 
+    @Option(names = "--no-stac", description = "Do not rebuild the STAC catalogue of the folder holding the stores.")
+    boolean noStac;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress and no report on the terminal.")
     boolean quiet;
 
@@ -150,6 +153,22 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
                         r.cellsWritten(), r.collisions(), r.cellsWithCollision(), r.objects(), r.bytes());
                 out.flush();
             }
+        }
+        if (!noStac) {
+            // the folder that holds the stores: -o for several frames, its parent for one store
+            Path root = single ? output.toAbsolutePath().getParent() : output;
+            try {
+                org.healpixzarr.stac.StacCatalog.Result c = org.healpixzarr.stac.StacCatalog.rebuild(root);
+                if (!quiet) {
+                    out.printf(Locale.ROOT, "STAC catalogue updated: %s (%d collections, %d items)%n", c.catalog(),
+                            c.collections().size(), c.itemCount());
+                }
+            } catch (DataException e) { // the stores are written: the catalogue can be rebuilt later
+                err.println("warning: STAC catalogue not updated: " + e.getMessage()
+                        + " (run 'healpix-zarr stac " + root + "' once fixed)");
+            }
+            out.flush();
+            err.flush();
         }
         return Main.OK;
     }
