@@ -160,8 +160,9 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
             try {
                 org.healpixzarr.stac.StacCatalog.Result c = org.healpixzarr.stac.StacCatalog.rebuild(root);
                 if (!quiet) {
-                    out.printf(Locale.ROOT, "STAC catalogue updated: %s (%d collections, %d items)%n", c.catalog(),
-                            c.collections().size(), c.itemCount());
+                    out.printf(Locale.ROOT, "STAC catalogue updated: %s (%d collection%s, %d item%s)%n", c.catalog(),
+                            c.collections().size(), c.collections().size() == 1 ? "" : "s", c.itemCount(),
+                            c.itemCount() == 1 ? "" : "s");
                 }
             } catch (DataException e) { // the stores are written: the catalogue can be rebuilt later
                 err.println("warning: STAC catalogue not updated: " + e.getMessage()

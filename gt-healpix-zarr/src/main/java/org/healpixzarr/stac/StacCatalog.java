@@ -2,6 +2,7 @@ package org.healpixzarr.stac;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
@@ -70,7 +71,9 @@ public final class StacCatalog {
     private static final ObjectWriter WRITER;
 
     static {
-        DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+        DefaultPrettyPrinter pp = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("").withArrayEmptySeparator(""))
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"));
         pp.indentArraysWith(new DefaultIndenter("  ", "\n"));
         WRITER = MAPPER.writer(pp);
     }
@@ -134,6 +137,8 @@ public final class StacCatalog {
                     skipped.isEmpty() ? "none" : skipped.size() + " unreadable: " + skipped,
                     "convert observations first, e.g. 'healpix-zarr convert earthcare ... -o " + root + "'"));
         }
+        Path catalog = root.resolve("catalog.json");
+        List<Path> previous = previouslyLinked(catalog);
         Set<Path> written = new TreeSet<>();
         List<CollectionSummary> summaries = new ArrayList<>();
         List<Map<String, Object>> childLinks = new ArrayList<>();
@@ -153,8 +158,7 @@ public final class StacCatalog {
             summaries.add(new CollectionSummary(dataset, file, List.copyOf(d.getValue().keySet())));
             childLinks.add(link("child", "./" + dataset + "/collection.json", JSON, dataset));
         }
-        Path catalog = root.resolve("catalog.json");
-        removeStale(root, catalog, written);
+        removeStale(root, previous, written);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("type", "Catalog");
         c.put("stac_version", STAC_VERSION);
@@ -282,12 +286,8 @@ public final class StacCatalog {
         }
     }
 
-    /**
-     * Deletes the collection and item files that the previous catalogue at {@code catalog} linked and the new one
-     * does not write (and their folders once empty). Only files inside {@code root} are considered.
-     */
-    private static void removeStale(Path root, Path catalog, Set<Path> written) throws IOException {
-        if (!Files.isRegularFile(catalog)) return;
+    /** The collection and item files the catalogue at {@code catalog} links (none if absent or unreadable). */
+    private static List<Path> previouslyLinked(Path catalog) {
         List<Path> old = new ArrayList<>();
         try {
             for (Path coll : linked(catalog, "child")) {
@@ -295,8 +295,16 @@ public final class StacCatalog {
                 old.addAll(linked(coll, "item"));
             }
         } catch (IOException | RuntimeException e) {
-            return; // not a catalogue we can read: leave everything as it is
+            return List.of(); // not a catalogue we can read: leave everything as it is
         }
+        return old;
+    }
+
+    /**
+     * Deletes the files of the previous catalogue ({@code old}) that the new one did not write, and their
+     * folders once empty. Only .json files inside {@code root} are considered.
+     */
+    private static void removeStale(Path root, List<Path> old, Set<Path> written) throws IOException {
         for (Path p : old) {
             if (!p.startsWith(root) || written.contains(p) || !p.getFileName().toString().endsWith(".json")) continue;
             Files.deleteIfExists(p);
