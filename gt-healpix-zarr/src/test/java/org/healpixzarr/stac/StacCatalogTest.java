@@ -309,6 +309,29 @@ class StacCatalogTest {
     }
 
     @Test
+    void storesWithoutDatasetOrTimeFallBackAsDocumented() throws Exception {
+        Path root = dir.resolve("root");
+        Path c = samples().resolve("ECA_EXBA_MSI_CM__2A_20250625T135845Z_20250929T143920Z_06109C.ZIP");
+        Path store = root.resolve("bare.zarr");
+        assertEquals(0, cli("convert", "earthcare", c.toString(), "-o", store.toString(), "-q", "--no-stac").code());
+        ObjectNode meta = (ObjectNode) MAPPER.readTree(store.resolve("zarr.json").toFile());
+        ObjectNode attrs = (ObjectNode) meta.get("attributes");
+        attrs.remove(List.of("time_coverage_start", "time_coverage_end", "platform", "instrument", "title"));
+        ((ObjectNode) attrs.get("healpix_zarr")).remove("dataset");
+        String created = attrs.get("date_created").asText();
+        MAPPER.writeValue(store.resolve("zarr.json").toFile(), meta);
+        StacCatalog.Result r = StacCatalog.rebuild(root);
+        assertEquals("dggs-zarr", r.collections().get(0).id());
+        JsonNode item = MAPPER.readTree(root.resolve("dggs-zarr/bare/bare.json").toFile());
+        assertEquals(List.of(), validate(item));
+        assertEquals(java.time.Instant.parse(created).toString(), item.get("properties").get("datetime").asText());
+        assertEquals("date_created", item.get("properties").get("healpix_zarr:datetime_source").asText());
+        assertFalse(item.get("properties").has("start_datetime"));
+        assertEquals(List.of(), validate(MAPPER.readTree(root.resolve("dggs-zarr/collection.json").toFile())));
+        assertEquals(List.of(), validate(MAPPER.readTree(root.resolve("catalog.json").toFile())));
+    }
+
+    @Test
     void unionOfBoxesTakesTheShortestArc() {
         assertArrayEquals(new double[] {-180, -90, 180, 90}, Geometry.union(List.of()));
         assertArrayEquals(new double[] {10, -5, 40, 5},
