@@ -174,10 +174,17 @@ public final class StacCatalog {
         return new Result(catalog, List.copyOf(summaries), Collections.unmodifiableMap(skipped));
     }
 
+    /**
+     * How deep below the root stores are looked for: a store may sit at most this many folders below it minus one
+     * (e.g. ROOT/tessera-2024/partition.zarr). Bounds the scan when the root is a large folder such as a home.
+     */
+    static final int MAX_SCAN_DEPTH = 4;
+
     /** Store folders under {@code root}: a zarr.json with 'dggs' and 'healpix_zarr'; never descends into stores. */
     private static List<Path> findStores(Path root, Map<Path, String> skipped) throws IOException {
         List<Path> out = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_SCAN_DEPTH,
+                new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 if (!dir.equals(root) && dir.getFileName().toString().startsWith(".")) return FileVisitResult.SKIP_SUBTREE;
