@@ -27,7 +27,7 @@ import org.healpixzarr.zarr.DataType;
 
 /**
  * TESSERA embedding tiles of one year to a collection of sparse DGGS-Zarr stores, one per HEALPix cell of depth
- * {@value #PARTITION_DEPTH} (edge about 25 km, so a partition holds a few dozen 0.1 degree tiles at most and a
+ * {@value #PARTITION_DEPTH} (edge about 25 km, so a partition holds some 5 (equator) to 30 (80 degrees) 0.1 degree tiles and a
  * tile touches one to four partitions): {@code OUT/tessera-<year>_d8_<cell>.zarr}.
  *
  * <p>Each pixel centre is located on its tile's UTM grid, transformed to WGS84 and hashed to its depth-29 cell;
