@@ -156,20 +156,7 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
         }
         if (!noStac) {
             // the folder that holds the stores: -o for several frames, its parent for one store
-            Path root = single ? output.toAbsolutePath().getParent() : output;
-            try {
-                org.healpixzarr.stac.StacCatalog.Result c = org.healpixzarr.stac.StacCatalog.rebuild(root);
-                if (!quiet) {
-                    out.printf(Locale.ROOT, "STAC catalogue updated: %s (%d collection%s, %d item%s)%n", c.catalog(),
-                            c.collections().size(), c.collections().size() == 1 ? "" : "s", c.itemCount(),
-                            c.itemCount() == 1 ? "" : "s");
-                }
-            } catch (DataException e) { // the stores are written: the catalogue can be rebuilt later
-                err.println("warning: STAC catalogue not updated: " + e.getMessage()
-                        + " (run 'healpix-zarr stac " + root + "' once fixed)");
-            }
-            out.flush();
-            err.flush();
+            StacCommand.afterConversion(single ? output.toAbsolutePath().getParent() : output, quiet, out, err);
         }
         return Main.OK;
     }

@@ -45,4 +45,25 @@ final class StacCommand implements Callable<Integer> {
         }
         out.flush();
     }
+
+    /**
+     * The converters' hook: rebuilds the catalogue of the folder holding the stores they just wrote and says so.
+     * A failure is a warning only: the stores are written and {@code stac ROOT} can rebuild the catalogue later.
+     */
+    static void afterConversion(Path root, boolean quiet, java.io.PrintWriter out, java.io.PrintWriter err)
+            throws java.io.IOException {
+        try {
+            org.healpixzarr.stac.StacCatalog.Result c = org.healpixzarr.stac.StacCatalog.rebuild(root);
+            if (!quiet) {
+                out.printf(java.util.Locale.ROOT, "STAC catalogue updated: %s (%d collection%s, %d item%s)%n", c.catalog(),
+                        c.collections().size(), c.collections().size() == 1 ? "" : "s", c.itemCount(),
+                        c.itemCount() == 1 ? "" : "s");
+            }
+        } catch (org.healpixzarr.DataException e) {
+            err.println("warning: STAC catalogue not updated: " + e.getMessage()
+                    + " (run 'healpix-zarr stac " + root + "' once fixed)");
+        }
+        out.flush();
+        err.flush();
+    }
 }

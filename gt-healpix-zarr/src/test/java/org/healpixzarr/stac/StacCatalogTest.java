@@ -97,6 +97,21 @@ class StacCatalogTest {
     }
 
     @Test
+    void tesseraPartitionsGetAValidCollectionOfTheirYear(@org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+        Path tiles = Paths.get(StacCatalogTest.class.getResource("/tessera").toURI());
+        Run r = cli("convert", "tessera", tiles.toString(), "--year", "2024", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("STAC catalogue updated"), r.out());
+        JsonNode collection = MAPPER.readTree(out.resolve("tessera-2024/collection.json").toFile());
+        assertEquals("tessera-2024", collection.path("id").asText());
+        Map<Path, byte[]> files = catalogueFiles(out);
+        assertTrue(files.size() >= 3, files.keySet().toString());
+        for (Map.Entry<Path, byte[]> f : files.entrySet()) {
+            assertEquals(List.of(), validate(MAPPER.readTree(f.getValue())), f.getKey().toString());
+        }
+    }
+
+    @Test
     void everyFileIsValidStacAndEveryLinkResolves() throws Exception {
         StacCatalog.Result r = StacCatalog.rebuild(stores);
         assertEquals(1, r.collections().size());

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Benchmark: TESSERA embedding tiles -> partitioned DGGS-Zarr (convert tessera).
+#   1. one full-size Arctic tile, grid_-99.95_80.05 (1119 x 211 x 128, the narrow tile of the fixtures README)
+#   2. a 3 x 3 block of full-size tiles around it (-100.05..-99.85 E, 79.95..80.15 N)
+# Generated with the shared make_tessera.py (Debian python3-numpy python3-pyproj python3-gdal), converted with
+# the jar; prints input MB, wall s, CPU s (user + sys), input MB/s per core (input / CPU time) and peak RSS (GNU time).
+# Usage: bench/tessera_tiles.sh [WORKDIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-$(cd .. && pwd)/shared}
+WORK=${1:-/tmp/healpix-zarr-bench-tessera}
+mkdir -p "$WORK"
+JAR=gt-healpix-zarr/target/healpix-zarr.jar
+[ -f "$JAR" ] || mvn -q -B -o -DskipTests package -pl gt-healpix-zarr
+GEN=$SHARED/fixtures/make_tessera.py
+
+gen() { # dir, tile args...
+  local d=$1; shift
+  if [ ! -f "$d/done" ]; then
+    rm -rf "$d"
+    /usr/bin/python3 "$GEN" "$d" --year 2024 "$@" > "$d.gen.log"
+    touch "$d/done"
+  fi
+}
+gen "$WORK/one" --tile -99.95 80.05
+block=()
+for lon in -100.05 -99.95 -99.85; do for lat in 79.95 80.05 80.15; do block+=(--tile "$lon" "$lat"); done; done
+gen "$WORK/block" "${block[@]}"
+
+run() { # name, input dir
+  local name=$1 in=$2
+  local in_bytes
+  in_bytes=$(find "$in/global_0.1_degree_representation" -name '*.npy' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  rm -rf "$WORK/$name.out"
+  sync
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" \
+    java -jar "$JAR" convert tessera "$in" --year 2024 -o "$WORK/$name.out" > "$WORK/$name.log" 2> "$WORK/$name.err" || {
+      echo "$name failed:"; cat "$WORK/$name.err"; exit 1; }
+  read -r wall user sys rss < "$WORK/$name.time"
+  awk -v n="$name" -v b="$in_bytes" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {
+    mb = b / 1e6; cpu = u + s;
+    printf "| %s | %.1f | %.2f | %.2f | %.1f | %.1f | %d |\n", n, mb, w, cpu, mb / w, mb / cpu, r / 1024 }'
+  grep -E 'tiles read|cells written|partitions' "$WORK/$name.log" | sed 's/^/    /' >&2
+}
+echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per core | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|"
+run one-tile "$WORK/one"
+run 3x3-tiles "$WORK/block"
