@@ -1,15 +1,13 @@
 package org.healpixzarr.convert;
 
+import static org.healpixzarr.testing.Cli.cli;
+import org.healpixzarr.testing.Cli.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,15 +36,6 @@ class EarthCareConversionTest {
 
     static Path samples() throws URISyntaxException {
         return Path.of(EarthCareConversionTest.class.getResource("/earthcare").toURI());
-    }
-
-    record Run(int code, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.execute(args, InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** Copies the .h5 of one frame (or unzips the .ZIP products) into a folder of its own. */

@@ -1,24 +1,21 @@
 package org.healpixzarr.convert;
 
+import static org.healpixzarr.testing.Cli.cli;
+import org.healpixzarr.testing.Cli.Run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.healpixzarr.cli.Main;
 import org.healpixzarr.dggs.DggsStore;
 import org.healpixzarr.dggs.DggsValidator;
 import org.healpixzarr.healpix.Ellipsoid;
@@ -33,15 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TesseraConversionTest {
     @TempDir
     Path dir;
-
-    record Run(int code, String out, String err) {}
-
-    static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.execute(args, InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static Path samples() throws Exception {
         return Path.of(TesseraConversionTest.class.getResource("/tessera").toURI());
