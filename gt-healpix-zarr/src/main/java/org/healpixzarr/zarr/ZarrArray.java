@@ -224,6 +224,23 @@ public final class ZarrArray {
         return r;
     }
 
+    /** A shard read whole: its bytes (outer codecs decoded) and its parsed index. */
+    private record WholeShard(byte[] bytes, long[][] index) {}
+
+    /** Reads a whole shard and parses its index; {@code null} if the shard does not exist. */
+    private WholeShard readWholeShard(ArrayMetadata m, String key, int nInner) throws IOException, DataException {
+        CodecPipeline.Sharding s = m.pipeline.sharding;
+        byte[] whole = store.get(key);
+        if (whole == null) return null;
+        if (!m.pipeline.bytesCodecs.isEmpty()) whole = m.pipeline.decodeBytes(whole, key, -1);
+        int idxSize = s.indexSize(nInner);
+        if (whole.length < idxSize) {
+            throw BytesCodec.corrupt(key, "shard truncated", ">= " + idxSize + " bytes (index)", whole.length + " bytes", null);
+        }
+        byte[] idx = s.indexAtEnd ? Arrays.copyOfRange(whole, whole.length - idxSize, whole.length) : Arrays.copyOf(whole, idxSize);
+        return new WholeShard(whole, parseIndex(s, idx, nInner, key));
+    }
+
     private static int[] innerPerShard(ArrayMetadata m) {
         int[] ss = m.shardShape();
         int[] cs = m.chunkShape();
@@ -270,14 +287,10 @@ public final class ZarrArray {
         for (int j = 0; j < ids.length; j++) ids[j] = linear(needed.get(j), ipd);
 
         if (!m.pipeline.bytesCodecs.isEmpty() || needed.size() == nInner) {
-            byte[] whole = store.get(key);
-            if (whole == null) return;
-            if (!m.pipeline.bytesCodecs.isEmpty()) whole = m.pipeline.decodeBytes(whole, key, -1);
-            if (whole.length < idxSize) throw BytesCodec.corrupt(key, "shard truncated", ">= " + idxSize + " bytes (index)", whole.length + " bytes", null);
-            byte[] idx = s.indexAtEnd ? Arrays.copyOfRange(whole, whole.length - idxSize, whole.length) : Arrays.copyOf(whole, idxSize);
-            long[][] index = parseIndex(s, idx, nInner, key);
+            WholeShard w = readWholeShard(m, key, nInner);
+            if (w == null) return;
             for (int i : ids) {
-                if (index[0][i] != EMPTY) encoded[i] = slice(whole, index[0][i], index[1][i], key, i);
+                if (w.index[0][i] != EMPTY) encoded[i] = slice(w.bytes, w.index[0][i], w.index[1][i], key, i);
             }
         } else {
             byte[] idx = store.getRange(key, s.indexAtEnd ? -idxSize : 0, idxSize);
@@ -407,12 +420,10 @@ public final class ZarrArray {
         byte[] whole = null;
         long[][] index = null;
         if (!covered) {
-            whole = store.get(key);
-            if (whole != null) {
-                if (!m.pipeline.bytesCodecs.isEmpty()) whole = m.pipeline.decodeBytes(whole, key, -1);
-                if (whole.length < idxSize) throw BytesCodec.corrupt(key, "shard truncated", ">= " + idxSize + " bytes", whole.length + " bytes", null);
-                byte[] idx = s.indexAtEnd ? Arrays.copyOfRange(whole, whole.length - idxSize, whole.length) : Arrays.copyOf(whole, idxSize);
-                index = parseIndex(s, idx, nInner, key);
+            WholeShard w = readWholeShard(m, key, nInner);
+            if (w != null) {
+                whole = w.bytes;
+                index = w.index;
             }
         }
         byte[][] enc = new byte[nInner][];
