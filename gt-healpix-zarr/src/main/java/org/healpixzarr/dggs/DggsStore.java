@@ -17,6 +17,7 @@ import org.healpixzarr.healpix.HealpixGrid;
 import org.healpixzarr.healpix.RangeSet;
 import org.healpixzarr.zarr.DataType;
 import org.healpixzarr.zarr.FileSystemStore;
+import org.healpixzarr.zarr.PrefixStore;
 import org.healpixzarr.zarr.Store;
 import org.healpixzarr.zarr.ZarrArray;
 import org.healpixzarr.zarr.ZarrGroup;
@@ -160,6 +161,37 @@ public final class DggsStore implements AutoCloseable {
 
     /** Number of cells stored. */
     public long cellCount() { return cells; }
+
+    /**
+     * The native depth: the depth whose cell edge is just below the median spacing of the observations
+     * ({@code healpix_zarr.native_depth}); for an overview level, the level's own depth. Overviews exist at this
+     * depth and coarser. Equals {@link #depth()} when the store records no spacing (no overviews).
+     */
+    public int nativeDepth() {
+        Object n = facts.get("native_depth");
+        return n instanceof Number ? Math.min(depth, ((Number) n).intValue()) : depth;
+    }
+
+    /** Depths of the overview levels under {@code overviews/}, finest first (empty if none). */
+    public int[] overviewDepths() {
+        Object o = facts.get("overview_depths");
+        if (!(o instanceof List)) return new int[0];
+        return ((List<?>) o).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
+    }
+
+    /**
+     * Opens the overview level at {@code depth} ({@code overviews/<depth>}), a DGGS-Zarr group of its own with the
+     * same API: ids at that depth, aggregated variables and a {@code count} variable.
+     *
+     * @throws FormatException if the store has no such level
+     */
+    public DggsStore overview(int level) throws IOException, DataException {
+        for (int d : overviewDepths()) {
+            if (d == level) return new DggsStore(name + "/overviews/" + level, new PrefixStore(store, "overviews/" + level));
+        }
+        throw new FormatException(DataException.describe(name, "no overview at depth " + level,
+                "one of " + java.util.Arrays.toString(overviewDepths()), level, "run 'healpix-zarr overviews " + name + "'"));
+    }
 
     /** Cells per chunk of every array. */
     public int chunkCells() { return chunkCells; }
