@@ -67,6 +67,13 @@ public final class Main implements Runnable {
         Main main = new Main();
         main.stdin = in;
         CommandLine cl = new CommandLine(main);
+        for (CliExtension x : java.util.ServiceLoader.load(CliExtension.class)) {
+            for (Object c : x.commands()) {
+                String name = new CommandLine(c).getCommandName();
+                if (cl.getSubcommands().containsKey(name)) cl.getCommandSpec().removeSubcommand(name);
+                cl.addSubcommand(name, c);
+            }
+        }
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExitCodeExceptionMapper(Main::exitCode);
