@@ -29,7 +29,7 @@ public final class Crs {
     public static final String SUPPORTED = "CRS:84, EPSG:4326, EPSG:3857 (aliases 900913, 3785, 102100, 102113), "
             + "EPSG:32601-32660 and EPSG:32701-32760 (WGS84 UTM)";
 
-    private static final Pattern URN = Pattern.compile("urn:(?:x-)?ogc:def:crs:([a-z0-9]+):[^:]*:([a-z0-9]+)");
+    private static final Pattern URN = Pattern.compile("urn:(?:x-)?ogc:def:crs:([a-z0-9]+):(?:[^:]*:)?([a-z0-9]+)");
     private static final Pattern URL = Pattern.compile("https?://www\\.opengis\\.net/def/crs/([a-z0-9]+)/[^/]*/([a-z0-9]+)");
     private static final Pattern SHORT = Pattern.compile("([a-z0-9]+):([a-z0-9]+)");
 
