@@ -49,7 +49,7 @@ public final class Overviews {
     public static final String MULTISCALES_UUID = "d35379db-88df-4056-af3a-620245f8e347";
     /** Name of the per-cell observation count of every level. */
     public static final String COUNT = "count";
-    private static final long OUTPUT_BUDGET = 64L << 20;
+    private static final long OUTPUT_BUDGET = 48L << 20;
     private static final int MAX_SCAN = 1 << 16;
 
     private Overviews() {}
@@ -565,6 +565,10 @@ public final class Overviews {
                     VariableInfo s = src.variable(scaleOf.get(v.name()));
                     a = new LevelAggregator.Embedding(v.name(), s.name(), s.dataType(), v.bands(),
                             new LevelAggregator.Fill(s.dataType(), declaredFill(s)), o, outputs.get(s.name()));
+                } else if (v.kind() == VariableKind.QUANTITY && v.bands() == 1) {
+                    a = new LevelAggregator.Mean1(v.name(), v.dataType(), meanType(v.dataType()), fill, o);
+                } else if (v.kind() == VariableKind.CLASS && v.bands() == 1 && v.dataType().byteSize() == 1) {
+                    a = new LevelAggregator.Mode8(v.name(), v.dataType(), fill, fillBits(v.dataType(), v.fillValue()), o);
                 } else if (v.kind() == VariableKind.QUANTITY) {
                     a = new LevelAggregator.Mean(v.name(), v.dataType(), meanType(v.dataType()), v.bands(), fill, o);
                 } else if (v.kind() == VariableKind.CLASS) {
