@@ -461,11 +461,17 @@ public final class Overviews {
         }
 
         private ArrayMetadata md(long n, int bands, DataType type, Number fill, Map<String, Object> attrs, String name) {
+            // a wide aggregate (e.g. the float32 mean of a 128-band int8 variable) keeps its shards below 1 GiB
+            long cellBytes = (long) bands * type.byteSize();
+            int shard = shardCells;
+            if ((long) shard * cellBytes > (1L << 30)) {
+                shard = (int) Math.max(chunkCells, (1L << 30) / cellBytes / chunkCells * chunkCells);
+            }
             ArrayMetadata.Builder b = bands == 1
-                    ? ArrayMetadata.builder(new long[] {n}, type).chunkShape(chunkCells).shardShape(shardCells)
+                    ? ArrayMetadata.builder(new long[] {n}, type).chunkShape(chunkCells).shardShape(shard)
                             .dimensionNames(DggsConvention.DIMENSION)
                     : ArrayMetadata.builder(new long[] {n, bands}, type).chunkShape(chunkCells, bands)
-                            .shardShape(shardCells, bands).dimensionNames(DggsConvention.DIMENSION, name + "_band");
+                            .shardShape(shard, bands).dimensionNames(DggsConvention.DIMENSION, name + "_band");
             return b.compression(compression, level).fillValue(fill).attributes(attrs).build();
         }
 

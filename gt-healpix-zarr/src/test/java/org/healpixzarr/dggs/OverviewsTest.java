@@ -483,4 +483,39 @@ class OverviewsTest {
             assertTrue(out.contains("levels " + s.overviewDepths().length), out);
         }
     }
+
+    // ---------------------------------------------------------------- samples
+
+    @Test
+    void samplesGetTheirNativeDepth() throws Exception {
+        Path ec = Path.of(getClass().getResource("/earthcare").toURI());
+        List<String> args = new ArrayList<>(List.of("convert", "earthcare"));
+        try (Stream<Path> s = Files.list(ec)) {
+            s.filter(f -> f.getFileName().toString().endsWith("06109D.h5")).sorted().forEach(f -> args.add(f.toString()));
+        }
+        Path out = dir.resolve("ec.zarr");
+        args.addAll(List.of("-o", out.toString(), "--no-stac", "-q"));
+        Run r = cli(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        try (DggsStore s = DggsStore.open(out)) {
+            assertEquals(14, s.nativeDepth(), "EarthCARE MSI, ~500 m pixels");
+            double spacing = ((Number) s.facts().get("median_spacing_m")).doubleValue();
+            assertTrue(spacing > 400 && spacing < 600, "spacing " + spacing);
+        }
+        Path tessera = Path.of(getClass().getResource("/tessera").toURI());
+        Path tout = dir.resolve("tessera");
+        Run t = cli("convert", "tessera", tessera.toString(), "--year", "2024", "-o", tout.toString(), "--no-stac", "-q");
+        assertEquals(0, t.code(), t.err());
+        int stores = 0;
+        try (Stream<Path> s = Files.list(tout)) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".zarr"))::iterator) {
+                try (DggsStore st = DggsStore.open(p)) {
+                    if (st.cellCount() < 100) continue;
+                    assertEquals(20, st.nativeDepth(), p + ": TESSERA, 10 m pixels");
+                    stores++;
+                }
+            }
+        }
+        assertTrue(stores > 0);
+    }
 }
