@@ -130,6 +130,8 @@ public final class Main implements Runnable {
         for (var h : root.getHandlers()) h.setLevel(verbose ? Level.FINE : Level.WARNING);
         // jHDF warns on every start that its build is a "development version": noise for users
         Logger.getLogger("io.jhdf").setLevel(verbose ? Level.FINE : Level.SEVERE);
+        // Apache SIS warns with a stack trace for every missing optional side file (.prj, .tfw) of a raster
+        Logger.getLogger("org.apache.sis.storage").setLevel(verbose ? Level.FINE : Level.SEVERE);
     }
 
     /** Version from the jar manifest. */

@@ -219,6 +219,15 @@ public final class DggsWriter implements AutoCloseable {
     }
 
     /**
+     * Merges facts known only once the observations are added (e.g. pixel counts) into the {@code healpix_zarr}
+     * attribute written by {@link #finish()}.
+     */
+    public void facts(Map<String, Object> more) {
+        if (finished) throw new IllegalStateException("writer already finished");
+        facts.putAll(more);
+    }
+
+    /**
      * Sorts, de-duplicates and writes everything added, then renames the store into place (replacing an
      * existing store at the target).
      *

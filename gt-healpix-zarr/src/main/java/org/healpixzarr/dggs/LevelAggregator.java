@@ -501,4 +501,167 @@ abstract class LevelAggregator {
             return new Output[] {emb[j], scales[j]};
         }
     }
+
+    // ------------------------------------------------------------------ fast paths (one band)
+
+    /** {@link Mean} for one band, with typed loops for float columns. */
+    static final class Mean1 extends LevelAggregator {
+        private final String name;
+        private final DataType type;
+        private final boolean out32;
+        private final Fill fill;
+        private final double[] sum;
+        private final long[] n;
+        private final Output[] out;
+        private Object col;
+
+        Mean1(String name, DataType type, DataType outType, Fill fill, Output[] out) {
+            super(out.length);
+            this.name = name;
+            this.type = type;
+            this.out32 = outType == DataType.FLOAT32;
+            this.fill = fill;
+            this.out = out;
+            this.sum = new double[levels];
+            this.n = new long[levels];
+        }
+
+        @Override
+        void read(DggsStore src, long from, long to) throws IOException, DataException {
+            col = src.read(name, from, to);
+        }
+
+        @Override
+        void accumulate(int from, int to) {
+            double s = 0;
+            long c = 0;
+            if (type == DataType.FLOAT32) {
+                float[] v = (float[]) col;
+                float f = (float) fill.value;
+                boolean d = fill.declared;
+                for (int i = from; i < to; i++) {
+                    float x = v[i];
+                    if (x != x || d && x == f) continue;
+                    s += x;
+                    c++;
+                }
+            } else if (type == DataType.FLOAT64) {
+                double[] v = (double[]) col;
+                double f = fill.value;
+                boolean d = fill.declared;
+                for (int i = from; i < to; i++) {
+                    double x = v[i];
+                    if (x != x || d && x == f) continue;
+                    s += x;
+                    c++;
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    if (fill.isMissing(col, i)) continue;
+                    s += doubleAt(col, type, i);
+                    c++;
+                }
+            }
+            sum[0] += s;
+            n[0] += c;
+        }
+
+        @Override
+        void emit(int j) {
+            double m = n[j] == 0 ? Double.NaN : sum[j] / n[j];
+            if (out32) ((float[]) out[j].buffer)[pos[j]] = (float) m;
+            else ((double[]) out[j].buffer)[pos[j]] = m;
+            if (j + 1 < levels) {
+                sum[j + 1] += sum[j];
+                n[j + 1] += n[j];
+            }
+            sum[j] = 0;
+            n[j] = 0;
+        }
+
+        @Override
+        Output[] outputs(int j) {
+            return new Output[] {out[j]};
+        }
+    }
+
+    /** {@link Mode} for one band of 8-bit codes: a 256-bin histogram per level, cleared through its touched bins. */
+    static final class Mode8 extends LevelAggregator {
+        private final String name;
+        private final boolean signed;
+        private final Fill fill;
+        private final byte fillCode;
+        private final long[][] counts;
+        private final int[][] touched;
+        private final int[] nt;
+        private final Output[] out;
+        private byte[] col;
+
+        Mode8(String name, DataType type, Fill fill, long outFill, Output[] out) {
+            super(out.length);
+            this.name = name;
+            this.signed = type == DataType.INT8;
+            this.fill = fill;
+            this.fillCode = (byte) outFill;
+            this.out = out;
+            this.counts = new long[levels][256];
+            this.touched = new int[levels][256];
+            this.nt = new int[levels];
+        }
+
+        @Override
+        void read(DggsStore src, long from, long to) throws IOException, DataException {
+            col = (byte[]) src.read(name, from, to);
+        }
+
+        @Override
+        void accumulate(int from, int to) {
+            long[] c = counts[0];
+            int[] t = touched[0];
+            boolean d = fill.declared;
+            byte f = (byte) fill.bits;
+            for (int i = from; i < to; i++) {
+                byte b = col[i];
+                if (d && b == f) continue;
+                int k = b & 0xFF;
+                if (c[k]++ == 0) t[nt[0]++] = k;
+            }
+        }
+
+        private int value(int k) {
+            return signed ? (byte) k : k;
+        }
+
+        @Override
+        void emit(int j) {
+            long[] c = counts[j];
+            int[] t = touched[j];
+            int best = -1;
+            long bestCount = 0;
+            for (int e = 0; e < nt[j]; e++) {
+                int k = t[e];
+                if (c[k] > bestCount || c[k] == bestCount && value(k) < value(best)) {
+                    best = k;
+                    bestCount = c[k];
+                }
+            }
+            ((byte[]) out[j].buffer)[pos[j]] = best < 0 ? fillCode : (byte) best;
+            boolean up = j + 1 < levels;
+            long[] uc = up ? counts[j + 1] : null;
+            for (int e = 0; e < nt[j]; e++) {
+                int k = t[e];
+                if (up) {
+                    if (uc[k] == 0) touched[j + 1][nt[j + 1]++] = k;
+                    uc[k] += c[k];
+                }
+                c[k] = 0;
+            }
+            nt[j] = 0;
+        }
+
+        @Override
+        Output[] outputs(int j) {
+            return new Output[] {out[j]};
+        }
+    }
 }

@@ -49,7 +49,7 @@ public final class Overviews {
     public static final String MULTISCALES_UUID = "d35379db-88df-4056-af3a-620245f8e347";
     /** Name of the per-cell observation count of every level. */
     public static final String COUNT = "count";
-    private static final long OUTPUT_BUDGET = 64L << 20;
+    private static final long OUTPUT_BUDGET = 48L << 20;
     private static final int MAX_SCAN = 1 << 16;
 
     private Overviews() {}
@@ -461,11 +461,17 @@ public final class Overviews {
         }
 
         private ArrayMetadata md(long n, int bands, DataType type, Number fill, Map<String, Object> attrs, String name) {
+            // a wide aggregate (e.g. the float32 mean of a 128-band int8 variable) keeps its shards below 1 GiB
+            long cellBytes = (long) bands * type.byteSize();
+            int shard = shardCells;
+            if ((long) shard * cellBytes > (1L << 30)) {
+                shard = (int) Math.max(chunkCells, (1L << 30) / cellBytes / chunkCells * chunkCells);
+            }
             ArrayMetadata.Builder b = bands == 1
-                    ? ArrayMetadata.builder(new long[] {n}, type).chunkShape(chunkCells).shardShape(shardCells)
+                    ? ArrayMetadata.builder(new long[] {n}, type).chunkShape(chunkCells).shardShape(shard)
                             .dimensionNames(DggsConvention.DIMENSION)
                     : ArrayMetadata.builder(new long[] {n, bands}, type).chunkShape(chunkCells, bands)
-                            .shardShape(shardCells, bands).dimensionNames(DggsConvention.DIMENSION, name + "_band");
+                            .shardShape(shard, bands).dimensionNames(DggsConvention.DIMENSION, name + "_band");
             return b.compression(compression, level).fillValue(fill).attributes(attrs).build();
         }
 
@@ -565,6 +571,10 @@ public final class Overviews {
                     VariableInfo s = src.variable(scaleOf.get(v.name()));
                     a = new LevelAggregator.Embedding(v.name(), s.name(), s.dataType(), v.bands(),
                             new LevelAggregator.Fill(s.dataType(), declaredFill(s)), o, outputs.get(s.name()));
+                } else if (v.kind() == VariableKind.QUANTITY && v.bands() == 1) {
+                    a = new LevelAggregator.Mean1(v.name(), v.dataType(), meanType(v.dataType()), fill, o);
+                } else if (v.kind() == VariableKind.CLASS && v.bands() == 1 && v.dataType().byteSize() == 1) {
+                    a = new LevelAggregator.Mode8(v.name(), v.dataType(), fill, fillBits(v.dataType(), v.fillValue()), o);
                 } else if (v.kind() == VariableKind.QUANTITY) {
                     a = new LevelAggregator.Mean(v.name(), v.dataType(), meanType(v.dataType()), v.bands(), fill, o);
                 } else if (v.kind() == VariableKind.CLASS) {
