@@ -121,7 +121,7 @@ public final class CellSampler {
         int[] chunk = new int[n];
         int[] offset = new int[n];
         long[][] ids = new long[level.chunks][];
-        if (level == base) nearest(level, lon, lat, cellId, chunk, offset, ids);
+        if (level == base) nearest(level, lon, lat, pixelSizeMetres, cellId, chunk, offset, ids);
         else lookup(level, lon, lat, cellId, chunk, offset, ids);
         boolean[] used = new boolean[level.chunks];
         for (int c : chunk) if (c >= 0) used[c] = true;
@@ -201,8 +201,8 @@ public final class CellSampler {
      * a search depth whose cell edge is at least twice the radius, so every observation within the radius is in
      * the block.
      */
-    private void nearest(Level level, double[] lon, double[] lat, long[] cellId, int[] chunk, int[] offset,
-                         long[][] ids) throws IOException, DataException {
+    private void nearest(Level level, double[] lon, double[] lat, double pixelSize, long[] cellId, int[] chunk,
+                         int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
         Arrays.fill(chunk, -1);
         Arrays.fill(cellId, -1);
@@ -211,8 +211,16 @@ public final class CellSampler {
         int s = (int) Math.floor(Math.log(e0 / (2 * radius)) / Math.log(2) + 1e-9);
         s = Math.max(0, Math.min(level.depth, s));
         HealpixGrid search = HealpixGrid.of(store.ellipsoid(), s);
+        // pixels much smaller than the search cells: group them by sub-cells (edge >= 4 pixels, up to 4 depths
+        // finer) whose candidates are filtered once per sub-cell
+        int t = s;
+        while (t < Math.min(s + 4, HealpixGrid.MAX_DEPTH) && HealpixGrid.of(store.ellipsoid(), t + 1).cellEdgeMetres() >= 4 * pixelSize) t++;
+        HealpixGrid sub = HealpixGrid.of(store.ellipsoid(), t);
+        long[] ht = new long[n];
+        sub.hash(lon, lat, ht, 0, n);
         long[] h = new long[n];
-        search.hash(lon, lat, h, 0, n);
+        int subShift = 2 * (t - s);
+        for (int p = 0; p < n; p++) h[p] = ht[p] < 0 ? -1 : ht[p] >>> subShift;
         // distinct search cells of the points
         long[] u = distinct(h);
         if (u.length == 0) return;
@@ -258,35 +266,71 @@ public final class CellSampler {
         }
         double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
         double limit = chord * chord;
+        // bound on the chord from a sub-cell centre to any of its points (HEALPix cells are at most ~1.2 edges
+        // across from their centre; 1.5 for margin)
+        double rho = t == s ? 0 : 1.5 * sub.cellEdgeMetres() / TargetGrid.EARTH_RADIUS;
         double[] pv = new double[3];
-        int lastU = -1;
-        long lastH = Long.MIN_VALUE;
+        double[] mc = new double[3];
+        int[] list = new int[Math.max(16, total)];
+        int listSize = 0;
+        long lastSub = Long.MIN_VALUE;
+        double lastLat = Double.NaN, cosLat = 0, sinLat = 0;
         for (int p = 0; p < n; p++) {
             if (h[p] < 0) continue;
-            if (h[p] != lastH) {
-                lastH = h[p];
-                lastU = Arrays.binarySearch(u, h[p]);
+            if (ht[p] != lastSub) {
+                lastSub = ht[p];
+                int b9 = 9 * Arrays.binarySearch(u, h[p]);
+                listSize = 0;
+                if (t == s) {
+                    for (int j = 0; j < 9; j++) {
+                        int k = blockIndex[b9 + j];
+                        if (k >= 0) for (int c = (int) start[k], e = (int) start[k + 1]; c < e; c++) list[listSize++] = c;
+                    }
+                } else {
+                    // keep the candidates that can be the nearest within the radius for some point of the sub-cell:
+                    // |c - m| <= min(|c' - m|) + 2 rho and |c - m| <= chord + rho (triangle inequality)
+                    double[] m = sub.center(ht[p]);
+                    unit(m[0], m[1], mc, 0);
+                    double min = Double.POSITIVE_INFINITY;
+                    for (int j = 0; j < 9; j++) {
+                        int k = blockIndex[b9 + j];
+                        if (k < 0) continue;
+                        for (int c = (int) start[k], e = (int) start[k + 1]; c < e; c++) {
+                            double dx = xyz[3 * c] - mc[0], dy = xyz[3 * c + 1] - mc[1], dz = xyz[3 * c + 2] - mc[2];
+                            min = Math.min(min, Math.sqrt(dx * dx + dy * dy + dz * dz));
+                        }
+                    }
+                    double keep = Math.min(min + 2 * rho, chord + rho);
+                    for (int j = 0; j < 9; j++) {
+                        int k = blockIndex[b9 + j];
+                        if (k < 0) continue;
+                        for (int c = (int) start[k], e = (int) start[k + 1]; c < e; c++) {
+                            double dx = xyz[3 * c] - mc[0], dy = xyz[3 * c + 1] - mc[1], dz = xyz[3 * c + 2] - mc[2];
+                            if (Math.sqrt(dx * dx + dy * dy + dz * dz) <= keep) list[listSize++] = c;
+                        }
+                    }
+                }
             }
-            int b9 = 9 * lastU;
-            boolean any = false;
-            for (int j = 0; j < 9 && !any; j++) {
-                int k = blockIndex[b9 + j];
-                any = k >= 0 && start[k + 1] > start[k];
+            if (listSize == 0) continue;
+            if (lat[p] != lastLat) { // rows of CRS:84, EPSG:4326 and Mercator grids share their latitude
+                lastLat = lat[p];
+                double r = Math.toRadians(lastLat);
+                cosLat = Math.cos(r);
+                sinLat = Math.sin(r);
             }
-            if (!any) continue;
-            unit(lon[p], lat[p], pv, 0);
+            double l = Math.toRadians(lon[p]);
+            pv[0] = cosLat * Math.cos(l);
+            pv[1] = cosLat * Math.sin(l);
+            pv[2] = sinLat;
             double best = limit;
             int bestQ = -1;
-            for (int j = 0; j < 9; j++) {
-                int k = blockIndex[b9 + j];
-                if (k < 0) continue;
-                for (int c = (int) start[k], e = (int) start[k + 1]; c < e; c++) {
-                    double dx = xyz[3 * c] - pv[0], dy = xyz[3 * c + 1] - pv[1], dz = xyz[3 * c + 2] - pv[2];
-                    double d2 = dx * dx + dy * dy + dz * dz;
-                    if (d2 < best || (d2 == best && bestQ >= 0 && candId[c] < candId[bestQ])) {
-                        best = d2;
-                        bestQ = c;
-                    }
+            for (int li = 0; li < listSize; li++) {
+                int c = list[li];
+                double dx = xyz[3 * c] - pv[0], dy = xyz[3 * c + 1] - pv[1], dz = xyz[3 * c + 2] - pv[2];
+                double d2 = dx * dx + dy * dy + dz * dz;
+                if (d2 < best || (d2 == best && bestQ >= 0 && candId[c] < candId[bestQ])) {
+                    best = d2;
+                    bestQ = c;
                 }
             }
             if (bestQ >= 0) {

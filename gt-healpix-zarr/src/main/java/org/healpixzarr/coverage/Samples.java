@@ -20,7 +20,11 @@ public final class Samples {
     public static final String COUNT = "count";
 
     /** The values of one variable: the decoded chunks the points refer to (null for chunks not needed). */
-    record Column(VariableInfo info, Object[] chunks) {}
+    record Column(VariableInfo info, Object[] chunks, boolean hasFill, double fill) {
+        Column(VariableInfo info, Object[] chunks) {
+            this(info, chunks, Samples.fill(info) != null, Samples.fill(info) == null ? 0 : Samples.fill(info));
+        }
+    }
 
     private final int depth;
     private final long[] cellId;
@@ -110,30 +114,31 @@ public final class Samples {
 
     private double raw(Column c, int i, int band) {
         VariableInfo v = c.info();
-        Object a = c.chunks()[chunk[i]];
-        int k = offset[i] * v.bands() + band;
-        double x = get(v.dataType(), a, k);
-        Number fill = v.fillValue();
-        if (fill != null) {
-            if (v.dataType().isFloat()) {
-                double f = fill.doubleValue();
-                if (x == f || (Double.isNaN(f) && Double.isNaN(x))) return Double.NaN;
-                if (v.dataType() == DataType.FLOAT32 && (float) x == (float) f) return Double.NaN;
-            } else if (x == unsignedAware(v.dataType(), fill)) {
-                return Double.NaN;
-            }
-        }
+        double x = get(v.dataType(), c.chunks()[chunk[i]], offset[i] * v.bands() + band);
+        if (c.hasFill() && (x == c.fill() || (Double.isNaN(x) && Double.isNaN(c.fill())))) return Double.NaN;
         return x;
     }
 
-    private static double unsignedAware(DataType t, Number fill) {
-        long f = fill.longValue();
-        switch (t) {
-            case UINT8: return f & 0xFF;
-            case UINT16: return f & 0xFFFF;
-            case UINT32: return f & 0xFFFF_FFFFL;
-            case UINT64: return f >= 0 ? f : Math.scalb((double) (f >>> 1), 1);
-            default: return fill.doubleValue();
+    /**
+     * The no-data value of a variable as the double {@link #get} returns for it: the CF {@code _FillValue}
+     * attribute (the writer records it, equal to the Zarr fill value, only for variables that have one), or NaN
+     * for floating-point variables without one; {@code null} if the variable has no no-data value.
+     */
+    static Double fill(VariableInfo v) {
+        Object f = v.attributes().get("_FillValue");
+        if (!(f instanceof Number)) return v.dataType().isFloat() ? Double.NaN : null;
+        Number n = (Number) f;
+        switch (v.dataType()) {
+            case FLOAT32: return (double) n.floatValue();
+            case FLOAT64: return n.doubleValue();
+            case UINT8: return (double) (n.longValue() & 0xFF);
+            case UINT16: return (double) (n.longValue() & 0xFFFF);
+            case UINT32: return (double) (n.longValue() & 0xFFFF_FFFFL);
+            case UINT64: {
+                long l = n.longValue();
+                return l >= 0 ? (double) l : Math.scalb((double) (l >>> 1), 1);
+            }
+            default: return n.doubleValue();
         }
     }
 
