@@ -1,10 +1,11 @@
 package org.healpixzarr.input.tessera;
 
 /**
- * Inverse transverse Mercator of WGS84 UTM grids, by the Krüger series to order n^6 (Karney 2011, "Transverse
- * Mercator with an accuracy of a few nanometers", J. Geodesy 85: the inverse series in the third flattening n
- * from the rectifying plane to the conformal sphere, then the conformal-to-geodetic latitude series), evaluated
- * for a whole regular grid at once.
+ * WGS84 UTM, forward and inverse, by the Krüger series to order n^6 (Karney 2011, "Transverse Mercator with an
+ * accuracy of a few nanometers", J. Geodesy 85). Forward (a few points: tile corners): geodetic to conformal
+ * latitude in closed form, then the series from the conformal sphere to the rectifying plane. Inverse, for a
+ * whole regular grid at once: the series from the rectifying plane to the conformal sphere, then the
+ * conformal-to-geodetic latitude series.
  *
  * <p>The grid is separable: every row shares its northing and so {@code ξ'}, every column its easting and so
  * {@code η'}. The series terms {@code sin(2jξ')}, {@code cos(2jξ')} are computed once per row and
@@ -17,11 +18,15 @@ package org.healpixzarr.input.tessera;
  *
  * <p>Immutable, thread-safe.
  */
-final class UtmInverse {
+final class Utm {
     private static final double A = 6378137.0, F = 1 / 298.257223563, K0 = 0.9996, FE = 500_000, FN_SOUTH = 10_000_000;
     private static final double N = F / (2 - F);
     /** Rectifying radius times k0. */
     private static final double K0A;
+    /** Conformal sphere (ξ', η') to rectifying plane: ζ = ζ' + Σ α_j sin(2jζ'). Index 1..6. */
+    private static final double[] ALPHA = new double[7];
+    /** First eccentricity. */
+    private static final double E = Math.sqrt(F * (2 - F));
     /** Rectifying (ξ', η') to conformal-sphere (ξ, η): ζ = ζ' - Σ β_j sin(2jζ'). Index 1..6. */
     private static final double[] BETA = new double[7];
     /** Conformal latitude χ to geodetic φ: φ = χ + Σ δ_j sin(2jχ). Index 1..6. */
@@ -31,6 +36,12 @@ final class UtmInverse {
     static {
         double n = N, n2 = n * n, n3 = n2 * n, n4 = n3 * n, n5 = n4 * n, n6 = n5 * n;
         K0A = K0 * A / (1 + n) * (1 + n2 / 4 + n4 / 64 + n6 / 256);
+        ALPHA[1] = n / 2 - 2 * n2 / 3 + 5 * n3 / 16 + 41 * n4 / 180 - 127 * n5 / 288 + 7891 * n6 / 37800;
+        ALPHA[2] = 13 * n2 / 48 - 3 * n3 / 5 + 557 * n4 / 1440 + 281 * n5 / 630 - 1983433 * n6 / 1935360;
+        ALPHA[3] = 61 * n3 / 240 - 103 * n4 / 140 + 15061 * n5 / 26880 + 167603 * n6 / 181440;
+        ALPHA[4] = 49561 * n4 / 161280 - 179 * n5 / 168 + 6601661 * n6 / 7257600;
+        ALPHA[5] = 34729 * n5 / 80640 - 3418889 * n6 / 1995840;
+        ALPHA[6] = 212378941 * n6 / 319334400;
         BETA[1] = n / 2 - 2 * n2 / 3 + 37 * n3 / 96 - n4 / 360 - 81 * n5 / 512 + 96199 * n6 / 604800;
         BETA[2] = n2 / 48 + n3 / 15 - 437 * n4 / 1440 + 46 * n5 / 105 - 1118711 * n6 / 3870720;
         BETA[3] = 17 * n3 / 480 - 37 * n4 / 840 - 209 * n5 / 4480 + 5569 * n6 / 90720;
@@ -52,9 +63,38 @@ final class UtmInverse {
      * @param zone  UTM zone 1..60
      * @param north northern hemisphere (false northing 0) or southern (10,000 km)
      */
-    UtmInverse(int zone, boolean north) {
+    Utm(int zone, boolean north) {
         this.lon0 = -183.0 + 6.0 * zone;
         this.falseNorthing = north ? 0 : FN_SOUTH;
+    }
+
+    /**
+     * Easting and northing (metres) of {@code (lonDeg, latDeg)}, |lat| < 90, within a few degrees of the zone:
+     * {@code {E, N}}. StrictMath throughout (a few points per tile).
+     */
+    double[] forward(double lonDeg, double latDeg) {
+        double lam = Math.toRadians(lonDeg - lon0), phi = Math.toRadians(latDeg);
+        double tau = StrictMath.tan(phi);
+        double sig = StrictMath.sinh(E * atanh(E * tau / StrictMath.hypot(1, tau)));
+        double taup = tau * StrictMath.hypot(1, sig) - sig * StrictMath.hypot(1, tau); // tan of the conformal latitude
+        double cl = StrictMath.cos(lam), sl = StrictMath.sin(lam);
+        double xip = StrictMath.atan2(taup, cl);
+        double etap = asinh(sl / StrictMath.hypot(taup, cl));
+        double xi = xip, eta = etap;
+        for (int j = 1; j <= ORDER; j++) {
+            xi += ALPHA[j] * StrictMath.sin(2 * j * xip) * StrictMath.cosh(2 * j * etap);
+            eta += ALPHA[j] * StrictMath.cos(2 * j * xip) * StrictMath.sinh(2 * j * etap);
+        }
+        return new double[] {FE + K0A * eta, falseNorthing + K0A * xi};
+    }
+
+    private static double atanh(double x) {
+        return 0.5 * StrictMath.log1p(2 * x / (1 - x));
+    }
+
+    private static double asinh(double x) {
+        double a = Math.abs(x);
+        return Math.copySign(StrictMath.log1p(a + a * a / (1 + StrictMath.hypot(1, a))), x);
     }
 
     /**
