@@ -118,10 +118,27 @@ record EmbeddingPca(double[] mean, double[][] components, double[] explainedVari
         double scale = 0;
         for (double[] row : a) for (double x : row) scale += x * x;
         for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            for (int p = 0; p < n; p++) for (int q = p + 1; q < n; q++) off += a[p][q] * a[p][q];
+            double off = 0, offAbs = 0;
+            for (int p = 0; p < n; p++) {
+                for (int q = p + 1; q < n; q++) {
+                    off += a[p][q] * a[p][q];
+                    offAbs += Math.abs(a[p][q]);
+                }
+            }
             if (off <= 1e-30 * scale) break;
-            for (int p = 0; p < n - 1; p++) for (int q = p + 1; q < n; q++) rotate(a, vt, p, q);
+            // first sweeps: only the large elements (threshold Jacobi); later: skip the negligible ones
+            double threshold = sweep < 3 ? 0.2 * offAbs / ((double) n * n) : 0;
+            for (int p = 0; p < n - 1; p++) {
+                for (int q = p + 1; q < n; q++) {
+                    double apq = Math.abs(a[p][q]);
+                    if (sweep >= 3 && apq <= 0x1p-60 * Math.abs(a[p][p]) && apq <= 0x1p-60 * Math.abs(a[q][q])) {
+                        a[p][q] = 0;
+                        a[q][p] = 0;
+                    } else if (apq > threshold) {
+                        rotate(a, vt, p, q);
+                    }
+                }
+            }
         }
         for (int i = 0; i < n; i++) eig[i] = a[i][i];
         return vt;

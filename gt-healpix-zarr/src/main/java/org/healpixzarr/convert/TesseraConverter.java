@@ -58,7 +58,8 @@ public final class TesseraConverter {
      * Options.
      *
      * @param year         the year folder to convert
-     * @param bbox         {@code {west, south, east, north}} degrees or {@code null}: only tiles meeting it, only pixels in it
+     * @param bbox         {@code {west, south, east, north}} degrees or {@code null}: only tiles meeting it, only pixels in
+     *                     it; {@code west > east} crosses the antimeridian
      * @param keepGoing    skip bad tiles (listed in the report) instead of failing
      * @param memoryBudget bytes of buffered observations over all partitions before spilling
      * @param progress     progress callback or {@code null}
@@ -188,9 +189,16 @@ public final class TesseraConverter {
         }
     }
 
-    /** Whether tile {@code t} meets the box {@code {W, S, E, N}}. */
+    /** Whether tile {@code t} meets the box {@code {W, S, E, N}} ({@code W > E}: across the antimeridian). */
     static boolean meets(TileName t, double[] b) {
-        return t.east() > b[0] && t.west() < b[2] && t.north() > b[1] && t.south() < b[3];
+        if (!(t.north() > b[1] && t.south() < b[3])) return false;
+        return b[0] < b[2] ? t.east() > b[0] && t.west() < b[2] : t.east() > b[0] || t.west() < b[2];
+    }
+
+    /** Whether a point is in the half-open box {@code {W, S, E, N}} ({@code W > E}: across the antimeridian). */
+    static boolean inBox(double lon, double lat, double[] b) {
+        if (!(lat >= b[1] && lat < b[3])) return false;
+        return b[0] < b[2] ? lon >= b[0] && lon < b[2] : lon >= b[0] || lon < b[2];
     }
 
     /** An attribute map in the given order (Map.of iterates in a per-JVM order: stores would differ between runs). */
@@ -269,7 +277,7 @@ public final class TesseraConverter {
                     if (!tn.contains(lon[p], lat[p])) outsideTile++;
                     else if (mask[r0 * cols + p] == 0) water++;
                     else if (!TesseraTile.validScale(sc[p])) invalidScale++;
-                    else if (b != null && !(lon[p] >= b[0] && lon[p] < b[2] && lat[p] >= b[1] && lat[p] < b[3])) outsideBbox++;
+                    else if (b != null && !inBox(lon[p], lat[p], b)) outsideBbox++;
                     else {
                         kept[k] = p;
                         klon[k] = lon[p];
