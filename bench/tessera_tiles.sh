@@ -3,12 +3,16 @@
 #   1. one full-size Arctic tile, grid_-99.95_80.05 (1119 x 211 x 128, the narrow tile of the fixtures README)
 #   2. a 3 x 3 block of full-size tiles around it (-100.05..-99.85 E, 79.95..80.15 N)
 # Generated with the shared make_tessera.py (Debian python3-numpy python3-pyproj python3-gdal), converted with
-# the jar; prints input MB, wall s, CPU s (user + sys), input MB/s per core (input / CPU time) and peak RSS (GNU time).
-# Usage: bench/tessera_tiles.sh [WORKDIR]
+# the jar; prints input MB, wall s, CPU s (user + sys), "MB/s per CPU s" (input / CPU time: the historical "MB/s per
+# core" of docs/performance.md), "MB/s per core (wall)" (input / (wall x cores the JVM may use)), peak RSS (GNU time)
+# and the 1-minute load average before the run (the machine is shared: CPU time inflates under load).
+# Usage: bench/tessera_tiles.sh [WORKDIR] [RUNS]   (RUNS of each input, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-$(cd .. && pwd)/shared}
 WORK=${1:-/tmp/healpix-zarr-bench-tessera}
+RUNS=${2:-3}
+CORES=$(nproc)
 mkdir -p "$WORK"
 JAR=gt-healpix-zarr/target/healpix-zarr.jar
 [ -f "$JAR" ] || mvn -q -B -o -DskipTests package -pl gt-healpix-zarr
@@ -33,16 +37,17 @@ run() { # name, input dir
   in_bytes=$(find "$in/global_0.1_degree_representation" -name '*.npy' -printf '%s\n' | awk '{s+=$1} END {print s}')
   rm -rf "$WORK/$name.out"
   sync
+  load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" \
     java -jar "$JAR" convert tessera "$in" --year 2024 -o "$WORK/$name.out" > "$WORK/$name.log" 2> "$WORK/$name.err" || {
       echo "$name failed:"; cat "$WORK/$name.err"; exit 1; }
   read -r wall user sys rss < "$WORK/$name.time"
-  awk -v n="$name" -v b="$in_bytes" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {
+  awk -v n="$name" -v b="$in_bytes" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v c="$CORES" -v l="$load" 'BEGIN {
     mb = b / 1e6; cpu = u + s;
-    printf "| %s | %.1f | %.2f | %.2f | %.1f | %.1f | %d |\n", n, mb, w, cpu, mb / w, mb / cpu, r / 1024 }'
+    printf "| %s | %.1f | %.2f | %.2f | %.1f | %.1f | %.1f | %d | %s |\n", n, mb, w, cpu, mb / w, mb / cpu, mb / (w * c), r / 1024, l }'
   grep -E 'tiles read|cells written|partitions' "$WORK/$name.log" | sed 's/^/    /' >&2
 }
-echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per core | peak RSS MB |"
-echo "|---|---|---|---|---|---|---|"
-run one-tile "$WORK/one"
-run 3x3-tiles "$WORK/block"
+echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per CPU s | MB/s per core (wall x $CORES) | peak RSS MB | load |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for i in $(seq 1 "$RUNS"); do run one-tile "$WORK/one"; done
+for i in $(seq 1 "$RUNS"); do run 3x3-tiles "$WORK/block"; done
