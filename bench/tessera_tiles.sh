@@ -6,7 +6,7 @@
 # the jar; prints input MB, wall s, CPU s (user + sys), "MB/s per CPU s" (input / CPU time: the historical "MB/s per
 # core" of docs/performance.md), "MB/s per core (wall)" (input / (wall x cores the JVM may use)), peak RSS (GNU time)
 # and the 1-minute load average before the run (the machine is shared: CPU time inflates under load).
-# Usage: bench/tessera_tiles.sh [WORKDIR] [RUNS]   (RUNS of each input, default 3)
+# Usage: [BIG=1] bench/tessera_tiles.sh [WORKDIR] [RUNS]   (RUNS of each input, default 3; BIG=1 adds a 6 x 6 block)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-$(cd .. && pwd)/shared}
@@ -30,6 +30,13 @@ gen "$WORK/one" --tile -99.95 80.05
 block=()
 for lon in -100.05 -99.95 -99.85; do for lat in 79.95 80.05 80.15; do block+=(--tile "$lon" "$lat"); done; done
 gen "$WORK/block" "${block[@]}"
+if [ "${BIG:-0}" = 1 ]; then # 6 x 6 full tiles (-100.3..-99.7 E, 79.8..80.4 N, ~1.1 GB): start-up amortised
+  big=()
+  for lon in -100.25 -100.15 -100.05 -99.95 -99.85 -99.75; do
+    for lat in 79.85 79.95 80.05 80.15 80.25 80.35; do big+=(--tile "$lon" "$lat"); done
+  done
+  gen "$WORK/big" "${big[@]}"
+fi
 
 run() { # name, input dir
   local name=$1 in=$2
@@ -51,3 +58,33 @@ echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per CPU s |
 echo "|---|---|---|---|---|---|---|---|---|"
 for i in $(seq 1 "$RUNS"); do run one-tile "$WORK/one"; done
 for i in $(seq 1 "$RUNS"); do run 3x3-tiles "$WORK/block"; done
+if [ "${BIG:-0}" = 1 ]; then for i in $(seq 1 "$RUNS"); do run 6x6-tiles "$WORK/big"; done; fi
+
+# the same 3 x 3 conversion repeated in one JVM: the first run pays start-up (class loading, JIT compilation, heap
+# growth), the later ones show the steady rate that a long conversion (many tiles) approaches
+cat > "$WORK/TesseraWarm.java" <<'JAVA'
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import org.healpixzarr.convert.TesseraConverter;
+public class TesseraWarm {
+    public static void main(String[] a) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double mb = Double.parseDouble(a[2]);
+        for (int i = 1; i <= Integer.parseInt(a[3]); i++) {
+            Path out = Path.of(a[1]);
+            long c0 = os.getProcessCpuTime(), t0 = System.nanoTime();
+            TesseraConverter.convert(Path.of(a[0]), out, new TesseraConverter.Options(2024, null, false, 512L << 20, null));
+            double cpu = (os.getProcessCpuTime() - c0) / 1e9, wall = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("| 3x3-tiles, run %d in one JVM | %.1f | %.2f | %.2f | %.1f | %.1f |%n", i, mb, wall, cpu, mb / wall, mb / cpu);
+            try (var s = Files.walk(out)) { for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p); }
+        }
+    }
+}
+JAVA
+block_mb=$(find "$WORK/block/global_0.1_degree_representation" -name '*.npy' -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1e6}')
+echo
+echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per CPU s |"
+echo "|---|---|---|---|---|---|"
+java -cp "$JAR" "$WORK/TesseraWarm.java" "$WORK/block" "$WORK/warm.out" "$block_mb" 4 2> "$WORK/warm.err"

@@ -36,11 +36,18 @@ import org.healpixzarr.zarr.DataType;
  * landmask water ({@code water}), scale not finite or not in (0, 1) ({@code invalid_scale}), outside the
  * requested box ({@code outside_bbox}).
  *
- * <p>Memory is bounded: tiles are read in blocks of rows and every partition's writer spills sorted runs to
- * disk beyond its share of the budget. A tile is checked whole before any of its pixels is added, so a bad
- * tile either fails the conversion (no store is written) or, with {@code keepGoing}, is skipped entirely.
- * Runs are deterministic: tiles in name order, fixed creation time (1 January of the year), so the same input
- * gives byte-identical stores.
+ * <p>Passes: every tile is first opened and checked (a bad tile fails the run before anything is written or,
+ * with {@code keepGoing}, is skipped entirely), then sampled for the run's PCA display basis ({@link PcaSample},
+ * {@link EmbeddingPca}: the {@code pca} attribute of {@code embeddings}, the same in every partition), then
+ * converted, in the order of the depth-8 cell of the tile centre (then name), so that partitions complete
+ * early: after the last tile whose box meets a partition, that partition is sorted, encoded and written on a
+ * background thread while the next tiles are read and hashed (one partition at a time).
+ *
+ * <p>Memory: tiles are read in blocks of rows; rows go to their partition's writer in chunks of 8,192
+ * (handed over, not copied), and every writer spills sorted runs to disk beyond its share of the budget (the
+ * budget divided by the largest number of partitions open at once). Runs are deterministic: a fixed tile
+ * order, fixed creation time (1 January of the year), so the same input gives byte-identical stores. If a
+ * conversion fails after partitions were written, they are deleted.
  */
 public final class TesseraConverter {
     /** Depth of the partition cells. */
@@ -139,28 +146,50 @@ public final class TesseraConverter {
             }
         }
         EmbeddingPca pca = sample.size() >= 2 ? EmbeddingPca.of(sample.values(), sample.scales(), sample.size(), BANDS) : null;
-        // the last tile that may write to each partition: after it, the partition is finished in the background
-        Map<Long, Integer> lastTile = new TreeMap<>();
-        RangeSet planned = RangeSet.EMPTY;
-        for (int i = 0; i < goodCovers.size(); i++) {
-            RangeSet c = goodCovers.get(i);
-            planned = planned.union(c);
-            for (int r = 0; r < c.size(); r++) for (long cell = c.start(r); cell < c.end(r); cell++) lastTile.put(cell, i);
+        // conversion order: by the partition of the tile centre (nested ids: a space-filling curve), then name, so
+        // that partitions are completed early; after the last tile that may write to a partition, it is finished
+        // in the background and its memory released
+        List<Integer> order = new ArrayList<>();
+        long[] centre = new long[good.size()];
+        for (int i = 0; i < good.size(); i++) {
+            order.add(i);
+            TileName t = TileName.parse(good.get(i));
+            centre[i] = coarse.hash(t.lon(), t.lat());
         }
-        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / Math.max(1, planned.cellCount()));
+        order.sort(java.util.Comparator.<Integer>comparingLong(i -> centre[i]).thenComparing(good::get));
+        Map<Long, Integer> firstTile = new TreeMap<>(), lastTile = new TreeMap<>();
+        for (int k = 0; k < order.size(); k++) {
+            RangeSet c = goodCovers.get(order.get(k));
+            for (int r = 0; r < c.size(); r++) {
+                for (long cell = c.start(r); cell < c.end(r); cell++) {
+                    firstTile.putIfAbsent(cell, k);
+                    lastTile.put(cell, k);
+                }
+            }
+        }
+        // the budget is shared by the partitions open at the same time
+        int[] open = new int[order.size() + 1];
+        for (Map.Entry<Long, Integer> e : firstTile.entrySet()) {
+            open[e.getValue()]++;
+            open[lastTile.get(e.getKey()) + 1]--;
+        }
+        int maxOpen = 1;
+        for (int k = 0, n = 0; k < order.size(); k++) maxOpen = Math.max(maxOpen, n += open[k]);
+        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / maxOpen);
         Files.createDirectories(out);
         State st = new State(o, out, writerBudget, pca);
         boolean ok = false;
         try {
-            for (int i = 0; i < good.size(); i++) {
-                progress(o, "tiles", (double) i / good.size());
+            for (int k = 0; k < order.size(); k++) {
+                progress(o, "tiles", (double) k / order.size());
+                int i = order.get(k);
                 try (TesseraTile tile = TesseraTile.open(root, o.year(), good.get(i))) {
                     st.convert(tile);
                 }
                 st.tilesRead++;
                 RangeSet c = goodCovers.get(i);
                 for (int r = 0; r < c.size(); r++) {
-                    for (long cell = c.start(r); cell < c.end(r); cell++) if (lastTile.get(cell) == i) st.finish(cell);
+                    for (long cell = c.start(r); cell < c.end(r); cell++) if (lastTile.get(cell) == k) st.finish(cell);
                 }
             }
             progress(o, "tiles", 1);
@@ -338,7 +367,7 @@ public final class TesseraConverter {
             if (pd != null) handOver(part, pd);
             DggsWriter w = writers.remove(part);
             if (w == null) return;
-            while (running.size() >= 2) await(running.poll()); // at most one partition queued behind the one being written
+            while (!running.isEmpty()) await(running.poll()); // one partition written at a time, beside the reading
             java.util.concurrent.Future<WriteReport> f = finisher.submit(w::finish);
             finished.put(part, f);
             running.add(f);
