@@ -41,11 +41,11 @@ import org.healpixzarr.zarr.DataType;
  * {@link EmbeddingPca}: the {@code pca} attribute of {@code embeddings}, the same in every partition), then
  * converted, in the order of the depth-8 cell of the tile centre (then name), so that partitions complete
  * early: after the last tile whose box meets a partition, that partition is sorted, encoded and written on a
- * background thread while the next tiles are read and hashed (one partition at a time).
+ * background thread while the next tiles are read and hashed (one partition written, one queued at most).
  *
  * <p>Memory: tiles are read in blocks of rows; rows go to their partition's writer in chunks of 8,192
  * (handed over, not copied), and every writer spills sorted runs to disk beyond its share of the budget (the
- * budget divided by the largest number of partitions open at once). Runs are deterministic: a fixed tile
+ * budget divided by the number of partitions the tiles' boxes meet). Runs are deterministic: a fixed tile
  * order, fixed creation time (1 January of the year), so the same input gives byte-identical stores. If a
  * conversion fails after partitions were written, they are deleted.
  */
@@ -157,25 +157,18 @@ public final class TesseraConverter {
             centre[i] = coarse.hash(t.lon(), t.lat());
         }
         order.sort(java.util.Comparator.<Integer>comparingLong(i -> centre[i]).thenComparing(good::get));
-        Map<Long, Integer> firstTile = new TreeMap<>(), lastTile = new TreeMap<>();
+        Map<Long, Integer> lastTile = new TreeMap<>();
         for (int k = 0; k < order.size(); k++) {
             RangeSet c = goodCovers.get(order.get(k));
             for (int r = 0; r < c.size(); r++) {
                 for (long cell = c.start(r); cell < c.end(r); cell++) {
-                    firstTile.putIfAbsent(cell, k);
                     lastTile.put(cell, k);
                 }
             }
         }
-        // the budget is shared by the partitions open at the same time
-        int[] open = new int[order.size() + 1];
-        for (Map.Entry<Long, Integer> e : firstTile.entrySet()) {
-            open[e.getValue()]++;
-            open[lastTile.get(e.getKey()) + 1]--;
-        }
-        int maxOpen = 1;
-        for (int k = 0, n = 0; k < order.size(); k++) maxOpen = Math.max(maxOpen, n += open[k]);
-        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / maxOpen);
+        // the budget is shared by all partitions of the run (not only those open at once: a finishing partition
+        // needs a few times its buffered size again)
+        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / Math.max(1, lastTile.size()));
         Files.createDirectories(out);
         State st = new State(o, out, writerBudget, pca);
         boolean ok = false;
@@ -367,7 +360,7 @@ public final class TesseraConverter {
             if (pd != null) handOver(part, pd);
             DggsWriter w = writers.remove(part);
             if (w == null) return;
-            while (!running.isEmpty()) await(running.poll()); // one partition written at a time, beside the reading
+            while (running.size() >= 2) await(running.poll()); // at most one partition queued behind the one being written
             java.util.concurrent.Future<WriteReport> f = finisher.submit(w::finish);
             finished.put(part, f);
             running.add(f);
