@@ -90,8 +90,7 @@ public final class TileGrid {
     /**
      * Longitude and latitude (WGS84 degrees) of the centres of pixels {@code (row, col0 .. col0 + cols)} for rows
      * {@code row0 .. row0 + rows}, row by row, into {@code lon[0..)} and {@code lat[0..)}: the Krüger n^6 inverse
-     * transverse Mercator evaluated on the separable grid ({@link Utm}), within about 1e-13 degree of
-     * Apache SIS.
+     * transverse Mercator evaluated on the separable grid ({@link Utm}), within 1e-13 degree of PROJ.
      *
      * @param xy unused (kept for callers sizing a scratch buffer)
      */
