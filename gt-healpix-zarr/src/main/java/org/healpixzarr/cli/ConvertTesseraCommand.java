@@ -32,7 +32,8 @@ final class ConvertTesseraCommand implements Callable<Integer> {
     int year;
 
     @Option(names = "--bbox", split = ",", paramLabel = "W,S,E,N",
-            description = "Only tiles meeting this box and only pixels inside it (degrees, west,south,east,north).")
+            description = "Only tiles meeting this box and only pixels inside it (degrees, west,south,east,north; "
+                    + "west > east crosses the antimeridian).")
     List<Double> bbox;
 
     @Option(names = "--keep-going", description = "Skip bad tiles (listed in the report) and convert the others; "
@@ -58,8 +59,10 @@ final class ConvertTesseraCommand implements Callable<Integer> {
         if (bbox != null) {
             if (bbox.size() != 4) throw new ParameterException(spec.commandLine(), "--bbox needs 4 numbers W,S,E,N, found " + bbox.size());
             box = bbox.stream().mapToDouble(Double::doubleValue).toArray();
-            if (!(box[0] < box[2]) || !(box[1] < box[3]) || box[1] < -90 || box[3] > 90) {
-                throw new ParameterException(spec.commandLine(), "--bbox must be W,S,E,N with W < E and -90 <= S < N <= 90, found " + bbox);
+            if (!(box[0] != box[2]) || !(box[1] < box[3]) || box[1] < -90 || box[3] > 90 || box[0] < -180 || box[0] > 180
+                    || box[2] < -180 || box[2] > 180) {
+                throw new ParameterException(spec.commandLine(), "--bbox must be W,S,E,N with W != E in [-180, 180] (W > E crosses "
+                        + "the antimeridian) and -90 <= S < N <= 90, found " + bbox);
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -36,11 +36,18 @@ import org.healpixzarr.zarr.DataType;
  * landmask water ({@code water}), scale not finite or not in (0, 1) ({@code invalid_scale}), outside the
  * requested box ({@code outside_bbox}).
  *
- * <p>Memory is bounded: tiles are read in blocks of rows and every partition's writer spills sorted runs to
- * disk beyond its share of the budget. A tile is checked whole before any of its pixels is added, so a bad
- * tile either fails the conversion (no store is written) or, with {@code keepGoing}, is skipped entirely.
- * Runs are deterministic: tiles in name order, fixed creation time (1 January of the year), so the same input
- * gives byte-identical stores.
+ * <p>Passes: every tile is first opened and checked (a bad tile fails the run before anything is written or,
+ * with {@code keepGoing}, is skipped entirely), then sampled for the run's PCA display basis ({@link PcaSample},
+ * {@link EmbeddingPca}: the {@code pca} attribute of {@code embeddings}, the same in every partition), then
+ * converted, in the order of the depth-8 cell of the tile centre (then name), so that partitions complete
+ * early: after the last tile whose box meets a partition, that partition is sorted, encoded and written on a
+ * background thread while the next tiles are read and hashed (one partition written, one queued at most).
+ *
+ * <p>Memory: tiles are read in blocks of rows; rows go to their partition's writer in chunks of 8,192
+ * (handed over, not copied), and every writer spills sorted runs to disk beyond its share of the budget (the
+ * budget divided by the number of partitions the tiles' boxes meet). Runs are deterministic: a fixed tile
+ * order, fixed creation time (1 January of the year), so the same input gives byte-identical stores. If a
+ * conversion fails after partitions were written, they are deleted.
  */
 public final class TesseraConverter {
     /** Depth of the partition cells. */
@@ -48,7 +55,8 @@ public final class TesseraConverter {
     private static final int DEPTH = HealpixGrid.MAX_DEPTH;
     private static final int SHIFT = 2 * (DEPTH - PARTITION_DEPTH);
     private static final int BANDS = TesseraTile.BANDS;
-    private static final int FLUSH_ROWS = 1 << 15;
+    /** Rows per chunk handed to a partition's writer (1 MiB of embeddings). */
+    private static final int CHUNK = 1 << 13;
     private static final long MIN_WRITER_BUDGET = 16L << 20;
 
     private TesseraConverter() {}
@@ -57,7 +65,8 @@ public final class TesseraConverter {
      * Options.
      *
      * @param year         the year folder to convert
-     * @param bbox         {@code {west, south, east, north}} degrees or {@code null}: only tiles meeting it, only pixels in it
+     * @param bbox         {@code {west, south, east, north}} degrees or {@code null}: only tiles meeting it, only pixels in
+     *                     it; {@code west > east} crosses the antimeridian
      * @param keepGoing    skip bad tiles (listed in the report) instead of failing
      * @param memoryBudget bytes of buffered observations over all partitions before spilling
      * @param progress     progress callback or {@code null}
@@ -91,8 +100,8 @@ public final class TesseraConverter {
         List<String> names = TesseraTile.list(root, o.year());
         List<BadTile> bad = new ArrayList<>();
         List<String> selected = new ArrayList<>();
+        List<RangeSet> covers = new ArrayList<>();
         HealpixGrid coarse = HealpixGrid.of(Ellipsoid.WGS84, PARTITION_DEPTH);
-        RangeSet planned = RangeSet.EMPTY;
         for (String n : names) {
             TileName t;
             try {
@@ -103,40 +112,87 @@ public final class TesseraConverter {
                 continue;
             }
             double[] b = o.bbox();
-            if (b != null && (t.east() <= b[0] || t.west() >= b[2] || t.north() <= b[1] || t.south() >= b[3])) continue;
+            if (b != null && !meets(t, b)) continue;
             selected.add(n);
-            planned = planned.union(coarse.coverBox(t.west(), t.south(), t.east(), t.north()));
+            covers.add(coarse.coverBox(t.west(), t.south(), t.east(), t.north()));
         }
-        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / Math.max(1, planned.cellCount()));
+        // pass 1: every tile opened and checked (a bad tile fails the run before anything is written), the
+        // valid pixels counted; pass 2: the PCA sample
+        long[] valid = new long[selected.size()];
+        for (int i = 0; i < selected.size(); i++) {
+            progress(o, "check", (double) i / selected.size());
+            try (TesseraTile tile = TesseraTile.open(root, o.year(), selected.get(i))) {
+                valid[i] = PcaSample.countValid(tile);
+            } catch (DataException e) {
+                if (!o.keepGoing()) throw e;
+                bad.add(new BadTile(selected.get(i), e.getMessage()));
+                valid[i] = -1;
+            }
+        }
+        List<String> good = new ArrayList<>();
+        List<RangeSet> goodCovers = new ArrayList<>();
+        long totalValid = 0;
+        for (int i = 0; i < selected.size(); i++) {
+            if (valid[i] < 0) continue;
+            good.add(selected.get(i));
+            goodCovers.add(covers.get(i));
+            totalValid += valid[i];
+        }
+        PcaSample sample = new PcaSample(totalValid);
+        for (int i = 0; i < good.size(); i++) {
+            progress(o, "sample", (double) i / good.size());
+            try (TesseraTile tile = TesseraTile.open(root, o.year(), good.get(i))) {
+                sample.add(tile);
+            }
+        }
+        EmbeddingPca pca = sample.size() >= 2 ? EmbeddingPca.of(sample.values(), sample.scales(), sample.size(), BANDS) : null;
+        // conversion order: by the partition of the tile centre (nested ids: a space-filling curve), then name, so
+        // that partitions are completed early; after the last tile that may write to a partition, it is finished
+        // in the background and its memory released
+        List<Integer> order = new ArrayList<>();
+        long[] centre = new long[good.size()];
+        for (int i = 0; i < good.size(); i++) {
+            order.add(i);
+            TileName t = TileName.parse(good.get(i));
+            centre[i] = coarse.hash(t.lon(), t.lat());
+        }
+        order.sort(java.util.Comparator.<Integer>comparingLong(i -> centre[i]).thenComparing(good::get));
+        Map<Long, Integer> lastTile = new TreeMap<>();
+        for (int k = 0; k < order.size(); k++) {
+            RangeSet c = goodCovers.get(order.get(k));
+            for (int r = 0; r < c.size(); r++) {
+                for (long cell = c.start(r); cell < c.end(r); cell++) {
+                    lastTile.put(cell, k);
+                }
+            }
+        }
+        // the budget is shared by all partitions of the run (not only those open at once: a finishing partition
+        // needs a few times its buffered size again)
+        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / Math.max(1, lastTile.size()));
         Files.createDirectories(out);
-        State st = new State(o, out, writerBudget);
+        State st = new State(o, out, writerBudget, pca);
         boolean ok = false;
         try {
-            int done = 0;
-            for (String n : selected) {
-                progress(o, "tiles", (double) done / selected.size());
-                TesseraTile tile;
-                try {
-                    tile = TesseraTile.open(root, o.year(), n);
-                } catch (DataException e) {
-                    if (!o.keepGoing()) throw e;
-                    bad.add(new BadTile(n, e.getMessage()));
-                    done++;
-                    continue;
-                }
-                try (tile) {
+            for (int k = 0; k < order.size(); k++) {
+                progress(o, "tiles", (double) k / order.size());
+                int i = order.get(k);
+                try (TesseraTile tile = TesseraTile.open(root, o.year(), good.get(i))) {
                     st.convert(tile);
                 }
                 st.tilesRead++;
-                done++;
+                RangeSet c = goodCovers.get(i);
+                for (int r = 0; r < c.size(); r++) {
+                    for (long cell = c.start(r); cell < c.end(r); cell++) if (lastTile.get(cell) == k) st.finish(cell);
+                }
             }
             progress(o, "tiles", 1);
+            for (Long part : new ArrayList<>(st.pending.keySet())) st.finish(part); // none expected: covers are conservative
             List<Path> parts = new ArrayList<>();
             long cells = 0, collisions = 0;
             int k = 0;
-            for (Map.Entry<Long, DggsWriter> w : st.writers.entrySet()) {
-                progress(o, "write", (double) k++ / st.writers.size());
-                WriteReport r = w.getValue().finish();
+            for (Map.Entry<Long, java.util.concurrent.Future<WriteReport>> f : st.finished.entrySet()) {
+                progress(o, "write", (double) k++ / st.finished.size());
+                WriteReport r = st.await(f.getValue());
                 parts.add(r.store());
                 cells += r.cellsWritten();
                 collisions += r.collisions();
@@ -151,16 +207,20 @@ public final class TesseraConverter {
             if (st.noCell > 0) skipped.put("no_cell", st.noCell);
             return new Report(st.tilesRead, List.copyOf(bad), st.pixelsRead, skipped, cells, collisions, List.copyOf(parts));
         } finally {
-            if (!ok) {
-                for (DggsWriter w : st.writers.values()) {
-                    try {
-                        w.close();
-                    } catch (IOException e) {
-                        // discarding: keep the first failure
-                    }
-                }
-            }
+            st.shutdown(!ok);
         }
+    }
+
+    /** Whether tile {@code t} meets the box {@code {W, S, E, N}} ({@code W > E}: across the antimeridian). */
+    static boolean meets(TileName t, double[] b) {
+        if (!(t.north() > b[1] && t.south() < b[3])) return false;
+        return b[0] < b[2] ? t.east() > b[0] && t.west() < b[2] : t.east() > b[0] || t.west() < b[2];
+    }
+
+    /** Whether a point is in the half-open box {@code {W, S, E, N}} ({@code W > E}: across the antimeridian). */
+    static boolean inBox(double lon, double lat, double[] b) {
+        if (!(lat >= b[1] && lat < b[3])) return false;
+        return b[0] < b[2] ? lon >= b[0] && lon < b[2] : lon >= b[0] || lon < b[2];
     }
 
     /** An attribute map in the given order (Map.of iterates in a per-JVM order: stores would differ between runs). */
@@ -170,45 +230,49 @@ public final class TesseraConverter {
         return m;
     }
 
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
     private static void progress(Options o, String phase, double f) {
         if (o.progress() != null) o.progress().accept(phase, f);
     }
 
-    /** Rows of one partition waiting to be handed to its writer. */
+    /** Rows of one partition not yet handed to its writer: a fixed-size chunk, handed over whole (no copy). */
     private static final class Pending {
-        long[] ids = new long[256];
-        byte[] emb = new byte[256 * BANDS];
-        float[] scales = new float[256];
+        final long[] ids = new long[CHUNK];
+        final byte[] emb = new byte[CHUNK * BANDS];
+        final float[] scales = new float[CHUNK];
         int n;
-
-        void add(long id, byte[] e, int eOff, float s) {
-            if (n == ids.length) {
-                int c = n * 2;
-                ids = Arrays.copyOf(ids, c);
-                emb = Arrays.copyOf(emb, c * BANDS);
-                scales = Arrays.copyOf(scales, c);
-            }
-            ids[n] = id;
-            System.arraycopy(e, eOff, emb, n * BANDS, BANDS);
-            scales[n] = s;
-            n++;
-        }
     }
 
     private static final class State {
         final Options o;
         final Path out;
         final long writerBudget;
+        final EmbeddingPca pca;
         final TreeMap<Long, DggsWriter> writers = new TreeMap<>();
         final TreeMap<Long, Pending> pending = new TreeMap<>();
+        final TreeMap<Long, java.util.concurrent.Future<WriteReport>> finished = new TreeMap<>();
+        final java.util.ArrayDeque<java.util.concurrent.Future<WriteReport>> running = new java.util.ArrayDeque<>();
+        /** Partitions are sorted, encoded and written here while the caller's thread reads and hashes the next tiles. */
+        final java.util.concurrent.ExecutorService finisher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tessera-finish");
+            t.setDaemon(true);
+            return t;
+        });
         final HealpixGrid grid = HealpixGrid.of(Ellipsoid.WGS84, DEPTH);
         int tilesRead;
         long pixelsRead, outsideTile, water, invalidScale, outsideBbox, noCell;
 
-        State(Options o, Path out, long writerBudget) {
+        State(Options o, Path out, long writerBudget, EmbeddingPca pca) {
             this.o = o;
             this.out = out;
             this.writerBudget = writerBudget;
+            this.pca = pca;
         }
 
         void convert(TesseraTile t) throws IOException, DataException {
@@ -217,23 +281,25 @@ public final class TesseraConverter {
             byte[] emb = new byte[block * cols * BANDS];
             float[] sc = new float[block * cols];
             byte[] scratch = new byte[block * cols * 4];
-            double[] lon = new double[block * cols], lat = new double[block * cols], xy = new double[2 * block * cols];
+            double[] lon = new double[block * cols], lat = new double[block * cols];
             double[] klon = new double[block * cols], klat = new double[block * cols];
             int[] kept = new int[block * cols];
             long[] ids = new long[block * cols];
             byte[] mask = t.landmask();
             TileName tn = t.name();
             double[] b = o.bbox();
+            long lastPart = -1;
+            Pending pd = null;
             for (int r0 = 0; r0 < rows; r0 += block) {
                 int nr = Math.min(block, rows - r0), n = nr * cols;
                 t.readScales(r0, nr, sc, scratch);
-                t.grid().lonLat(r0, nr, 0, cols, lon, lat, xy);
+                t.grid().lonLat(r0, nr, 0, cols, lon, lat, null);
                 int k = 0;
                 for (int p = 0; p < n; p++) {
                     if (!tn.contains(lon[p], lat[p])) outsideTile++;
                     else if (mask[r0 * cols + p] == 0) water++;
                     else if (!TesseraTile.validScale(sc[p])) invalidScale++;
-                    else if (b != null && !(lon[p] >= b[0] && lon[p] < b[2] && lat[p] >= b[1] && lat[p] < b[3])) outsideBbox++;
+                    else if (b != null && !inBox(lon[p], lat[p], b)) outsideBbox++;
                     else {
                         kept[k] = p;
                         klon[k] = lon[p];
@@ -252,27 +318,101 @@ public final class TesseraConverter {
                         continue;
                     }
                     long part = id >>> SHIFT;
-                    Pending pd = pending.computeIfAbsent(part, x -> new Pending());
-                    int p = kept[q];
-                    pd.add(id, emb, p * BANDS, sc[p]);
-                    if (pd.n >= FLUSH_ROWS) flush(part, pd);
+                    if (part != lastPart) {
+                        pd = pending.get(part);
+                        if (pd == null) {
+                            if (finished.containsKey(part)) {
+                                throw new IllegalStateException("tile " + tn + " has a pixel in partition " + part
+                                        + ", already written (the tile's partition cover missed it)");
+                            }
+                            pd = new Pending();
+                            pending.put(part, pd);
+                        }
+                        lastPart = part;
+                    }
+                    int p = kept[q], m = pd.n;
+                    pd.ids[m] = id;
+                    System.arraycopy(emb, p * BANDS, pd.emb, m * BANDS, BANDS);
+                    pd.scales[m] = sc[p];
+                    if (++pd.n == CHUNK) {
+                        handOver(part, pd);
+                        pd = new Pending();
+                        pending.put(part, pd);
+                    }
                 }
             }
-            for (Map.Entry<Long, Pending> e : pending.entrySet()) flush(e.getKey(), e.getValue());
-            pending.clear();
         }
 
-        /** Hands the pending rows of a partition to its writer (exactly sized arrays: the writer keeps them). */
-        void flush(long part, Pending pd) throws IOException {
+        /** Gives a pending chunk to the partition's writer (which keeps the arrays). */
+        void handOver(long part, Pending pd) throws IOException {
             if (pd.n == 0) return;
             DggsWriter w = writers.get(part);
             if (w == null) {
                 w = writer(part);
                 writers.put(part, w);
             }
-            int n = pd.n;
-            w.add(Arrays.copyOf(pd.ids, n), new Object[] {Arrays.copyOf(pd.emb, n * BANDS), Arrays.copyOf(pd.scales, n)}, 0, n);
-            pd.n = 0;
+            w.add(pd.ids, new Object[] {pd.emb, pd.scales}, 0, pd.n);
+        }
+
+        /** Hands the rest of partition {@code part} to its writer and finishes it in the background. */
+        void finish(long part) throws IOException, DataException {
+            Pending pd = pending.remove(part);
+            if (pd != null) handOver(part, pd);
+            DggsWriter w = writers.remove(part);
+            if (w == null) return;
+            while (running.size() >= 2) await(running.poll()); // at most one partition queued behind the one being written
+            java.util.concurrent.Future<WriteReport> f = finisher.submit(w::finish);
+            finished.put(part, f);
+            running.add(f);
+        }
+
+        WriteReport await(java.util.concurrent.Future<WriteReport> f) throws IOException, DataException {
+            try {
+                return f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException) throw (IOException) c;
+                if (c instanceof DataException) throw (DataException) c;
+                if (c instanceof RuntimeException) throw (RuntimeException) c;
+                if (c instanceof Error) throw (Error) c;
+                throw new IOException(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing partitions to " + out);
+            }
+        }
+
+        /** Stops the finisher; after a failure also discards unfinished writers and the partitions already written. */
+        void shutdown(boolean failed) {
+            finisher.shutdown();
+            if (!failed) return;
+            try {
+                finisher.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (DggsWriter w : writers.values()) {
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    // discarding: keep the first failure
+                }
+            }
+            for (java.util.concurrent.Future<WriteReport> f : finished.values()) {
+                try {
+                    if (f.isDone() && !f.isCancelled()) deleteTree(f.get().store());
+                } catch (Exception e) {
+                    // that partition failed itself (nothing committed) or cannot be removed
+                }
+            }
+        }
+
+        /** CF attributes of {@code embeddings}, the dequantisation scale variable and the run's PCA display basis. */
+        Map<String, Object> embeddingAttributes() {
+            Map<String, Object> a = ordered("long_name", "TESSERA embedding, quantised", "comment", "value = embeddings * scales",
+                    "scale_variable", "scales");
+            if (pca != null) a.put("pca", pca.attribute());
+            return a;
         }
 
         DggsWriter writer(long part) {
@@ -292,9 +432,7 @@ public final class TesseraConverter {
             facts.put("partition", partition);
             facts.put("year", year);
             return DggsWriter.builder(out.resolve(partitionName(year, part))).zstdLevel(1) // high-entropy int8: level 1 measured +19% throughput for +10% bytes vs level 3 (docs/performance.md)
-                    .variable(new VariableSpec("embeddings", DataType.INT8, BANDS, null,
-                            ordered("long_name", "TESSERA embedding, quantised", "comment", "value = embeddings * scales"),
-                            VariableKind.QUANTITY))
+                    .variable(new VariableSpec("embeddings", DataType.INT8, BANDS, null, embeddingAttributes(), VariableKind.QUANTITY))
                     .variable(new VariableSpec("scales", DataType.FLOAT32, 1, null,
                             ordered("long_name", "dequantisation scale of the embedding"), VariableKind.QUANTITY))
                     .attributes(attrs)

@@ -163,6 +163,31 @@ class TesseraConversionTest {
         assertTrue(r.out().contains("skipped outside_bbox"), r.out());
     }
 
+    static long cells(Run r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cells written ([0-9,]+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    /** A box with W > E crosses the antimeridian: its two halves, converted separately, give the same cells. */
+    @Test
+    void bboxAcrossTheAntimeridian() throws Exception {
+        Run across = cli("convert", "tessera", samples().toString(), "--year", "2024", "--bbox", "147.2005,-35.4,-99.99,80.1",
+                "-o", dir.resolve("across").toString(), "--no-stac");
+        assertEquals(0, across.code(), across.err());
+        assertTrue(across.out().contains("tiles read 2"), across.out()); // grid_147.25_-35.35 and grid_-99.95_80.05
+        assertTrue(across.out().contains("skipped outside_bbox"), across.out());
+        Run east = cli("convert", "tessera", samples().toString(), "--year", "2024", "--bbox", "147.2005,-35.4,180,80.1",
+                "-o", dir.resolve("east").toString(), "--no-stac");
+        Run west = cli("convert", "tessera", samples().toString(), "--year", "2024", "--bbox", "-180,-35.4,-99.99,80.1",
+                "-o", dir.resolve("west").toString(), "--no-stac");
+        assertTrue(east.out().contains("tiles read 1") && west.out().contains("tiles read 1"), east.out() + west.out());
+        assertTrue(cells(east) > 0 && cells(west) > 0);
+        assertEquals(cells(east) + cells(west), cells(across));
+        assertEquals(2, cli("convert", "tessera", samples().toString(), "--year", "2024", "--bbox", "10,0,10,1",
+                "-o", dir.resolve("bad").toString()).code(), "W == E is a usage error");
+    }
+
     /** Each corruption makes the run fail with exit 1 naming the tile and writing no store; --keep-going converts the rest. */
     void assertBadTile(Path root, String tile, String... fragments) throws Exception {
         Path out = dir.resolve("out-" + root.getFileName());

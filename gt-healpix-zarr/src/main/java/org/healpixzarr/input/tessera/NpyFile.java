@@ -31,6 +31,7 @@ public final class NpyFile implements AutoCloseable {
     private final long dataOffset;
     private final int itemSize;
     private final FileChannel channel;
+    private java.nio.MappedByteBuffer map;
 
     private NpyFile(Path path, String descr, long[] shape, long dataOffset, int itemSize, FileChannel channel) {
         this.path = path;
@@ -189,8 +190,23 @@ public final class NpyFile implements AutoCloseable {
         ByteBuffer.wrap(scratch, 0, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, 0, n);
     }
 
+    /**
+     * Copies {@code len} raw bytes starting at byte {@code offset} of the data (after the header) into
+     * {@code dst[off..)}, through a read-only memory map of the file made on first use: cheap for many small reads
+     * scattered over the file (sampling). Not thread-safe.
+     */
+    public void readAt(long offset, byte[] dst, int off, int len) throws IOException {
+        if (map == null) {
+            long size = channel.size() - dataOffset;
+            if (size > Integer.MAX_VALUE) throw new IOException(path + ": too large to map (" + size + " bytes)");
+            map = channel.map(FileChannel.MapMode.READ_ONLY, dataOffset, size);
+        }
+        map.get(Math.toIntExact(offset), dst, off, len);
+    }
+
     @Override
     public void close() throws IOException {
+        map = null; // unmapped when collected
         channel.close();
     }
 }

@@ -159,6 +159,14 @@ public final class TesseraTile implements AutoCloseable {
         scales.readFloatRows(row, n, dst, scratch);
     }
 
+    /**
+     * Copies the 128 int8 values of pixel {@code (row, col)} into {@code dst[off..off + 128)} (memory-mapped: for
+     * sparse sampling; use {@link #readEmbeddings} for whole rows).
+     */
+    public void readEmbedding(int row, int col, byte[] dst, int off) throws IOException {
+        embeddings.readAt(((long) row * cols + col) * BANDS, dst, off, BANDS);
+    }
+
     /** Whether a scale is valid: finite and strictly between 0 and 1. */
     public static boolean validScale(float s) {
         return s > 0f && s < 1f; // false for NaN; +inf fails < 1
