@@ -41,11 +41,11 @@ final class DataSample {
                 double s = 1;
                 if (scales != null) {
                     s = valueAt(scales, sv.dataType(), r);
-                    if (!Dequantisation.validScale(s, sv.fillValue())) continue;
+                    if (!Dequantisation.validScale(s, fill(sv))) continue;
                 }
                 for (int b = 0; b < bands; b++) {
                     double x = valueAt(raw, v.dataType(), r * bands + b);
-                    if (valid(x, v.fillValue())) out[b][k[b]++] = x * s;
+                    if (valid(x, fill(v))) out[b][k[b]++] = x * s;
                 }
             }
         }
@@ -89,6 +89,24 @@ final class DataSample {
 
     private static double unsigned(long v) {
         return v >= 0 ? v : (double) (v >>> 1) * 2 + (v & 1);
+    }
+
+    /**
+     * The no-data value of a variable: its {@code _FillValue} attribute, else none. (The Zarr {@code fill_value}
+     * that {@link VariableInfo#fillValue()} reports is only the value of unwritten chunks: the writer defaults it
+     * to 0 for integers, a valid embedding value.)
+     */
+    static Number fill(VariableInfo v) {
+        Object f = v.attributes().get("_FillValue");
+        if (f instanceof Number n) return n;
+        if (f instanceof String s) {
+            try {
+                return Double.valueOf(s);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** Whether a value is data: not NaN, not the fill value, not the EarthCARE float fill (|v| ≥ 9e36). */

@@ -40,8 +40,9 @@ final class Legend {
         String title = title(look);
         String units = Styles.unitsLabel(look.info.units());
         double min = look.min(), max = look.max();
-        String[] ticks = new String[5];
-        for (int i = 0; i < 5; i++) ticks[i] = format(min + (max - min) * i / 4);
+        double[] at = ticks(min, max);
+        String[] ticks = new String[at.length];
+        for (int i = 0; i < at.length; i++) ticks[i] = format(at[i]);
         Font f = font(Font.PLAIN), bold = font(Font.BOLD);
         FontMetrics fm = metrics(f), bm = metrics(bold);
         int labelW = 0;
@@ -64,8 +65,8 @@ final class Legend {
         g.setColor(TEXT);
         g.setStroke(new BasicStroke(1));
         g.drawRect(PAD, top, BAR_W - 1, BAR_H - 1);
-        for (int i = 0; i < 5; i++) {
-            int ty = top + BAR_H - 1 - Math.round((BAR_H - 1) * i / 4f);
+        for (int i = 0; i < at.length; i++) {
+            int ty = top + BAR_H - 1 - (int) Math.round((BAR_H - 1) * (at[i] - min) / (max - min));
             g.drawLine(PAD + BAR_W, ty, PAD + BAR_W + 3, ty);
             g.drawString(ticks[i], PAD + BAR_W + 6, ty + fm.getAscent() / 2 - 1);
         }
@@ -141,6 +142,25 @@ final class Legend {
         } finally {
             g.dispose();
         }
+    }
+
+    /**
+     * Tick values for a bar over [min, max]: multiples of a round step (1, 2, 2.5 or 5 × 10^k) giving 3 to 6
+     * ticks; the two ends if the range is degenerate.
+     */
+    static double[] ticks(double min, double max) {
+        if (!(max > min) || !Double.isFinite(max - min)) return new double[] {min};
+        double raw = (max - min) / 4, mag = Math.pow(10, Math.floor(Math.log10(raw))), step = 10 * mag;
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * mag >= raw) {
+                step = m * mag;
+                break;
+            }
+        }
+        List<Double> t = new ArrayList<>();
+        for (long k = (long) Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) t.add(k * step);
+        if (t.size() < 2) return new double[] {min, max};
+        return t.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** A number for a label: 4 significant digits, no trailing zeros, plain notation between 1e-4 and 1e7. */
