@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.healpixzarr.DataException;
+import org.healpixzarr.FormatException;
 import org.healpixzarr.coverage.CellSampler;
 import org.healpixzarr.dggs.DggsStore;
 import org.healpixzarr.dggs.VariableInfo;
@@ -34,6 +36,12 @@ final class ExportCommand implements Callable<Integer> {
         int[] b = bands == null ? new int[0] : parseBands(bands);
         try (DggsStore s = DggsStore.open(map.store)) {
             VariableInfo v = s.variable(map.variable);
+            for (int x : b) {
+                if (x < 0 || x >= v.bands()) {
+                    throw new FormatException(DataException.describe(s.name() + ":" + v.name(), "no band " + x,
+                            "bands 0.." + (v.bands() - 1), x, null));
+                }
+            }
             MapRequest.Grid g = map.grid(s);
             CellSampler sampler = CellSampler.of(s);
             MapRequest.writeAtomically(map.output, o -> GeoTiffExport.write(sampler, g.grid(), map.variable, b, o));
