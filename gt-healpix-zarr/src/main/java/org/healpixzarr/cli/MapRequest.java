@@ -11,6 +11,7 @@ import org.apache.sis.referencing.CRS;
 import org.apache.sis.referencing.CommonCRS;
 import org.healpixzarr.DataException;
 import org.healpixzarr.FormatException;
+import org.healpixzarr.coverage.Crs;
 import org.healpixzarr.coverage.TargetGrid;
 import org.healpixzarr.dggs.DggsStore;
 import org.opengis.geometry.Envelope;
@@ -51,7 +52,8 @@ final class MapRequest {
     String bbox;
 
     @Option(names = "--crs", paramLabel = "CRS", defaultValue = "CRS:84",
-            description = "Output CRS: CRS:84 (default), EPSG:4326, EPSG:3857 or a WGS 84 UTM zone EPSG:326zz/327zz.")
+            description = "Output CRS: CRS:84 (default), EPSG:4326, EPSG:3857 or a WGS 84 UTM zone EPSG:326zz/327zz "
+                    + "(URN and URL forms accepted).")
     String crs;
 
     @Option(names = "--size", paramLabel = "WxH",
@@ -72,7 +74,7 @@ final class MapRequest {
             throw new FormatException(DataException.describe(s.name(), "empty store, no bounding box", "cells", "none",
                     "give --bbox"));
         }
-        CoordinateReferenceSystem c = decodeCrs(crs);
+        CoordinateReferenceSystem c = Crs.decode(crs);
         double west = ll[0], east = ll[2] <= ll[0] ? ll[2] + 360 : ll[2];
         double[] box = toCrs(c, west, ll[1], east, ll[3]);
         int e = eastAxis(c), n = 1 - e;
@@ -83,20 +85,6 @@ final class MapRequest {
         }
         int[] wh = parseSize(size, spanX / spanY);
         return new Grid(TargetGrid.of(c, box, wh[0], wh[1]), c, ll, box, wh[0], wh[1]);
-    }
-
-    /** Decodes a CRS code. TEMPORARY adapter until coverage.Crs.decode is merged. */
-    static CoordinateReferenceSystem decodeCrs(String code) throws DataException {
-        String c = code.trim().toUpperCase(Locale.ROOT);
-        try {
-            if (c.equals("CRS:84") || c.equals("OGC:CRS84")) return CommonCRS.defaultGeographic();
-            if (c.equals("EPSG:4326")) return CommonCRS.WGS84.geographic();
-            if (c.equals("EPSG:3857") || c.matches("EPSG:32[67](0[1-9]|[1-5][0-9]|60)")) return CRS.forCode(c);
-        } catch (FactoryException e) {
-            throw new DataException(DataException.describe("--crs " + code, "cannot be built", null, null, e.getMessage()), e);
-        }
-        throw new FormatException(DataException.describe("--crs", "unsupported CRS",
-                "CRS:84, EPSG:4326, EPSG:3857, EPSG:32601-32660 or EPSG:32701-32760", code, null));
     }
 
     /** Index of the CRS axis pointing east or west (0 or 1). */

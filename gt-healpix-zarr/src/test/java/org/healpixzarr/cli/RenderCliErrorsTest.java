@@ -44,7 +44,7 @@ class RenderCliErrorsTest {
     void dataErrorsExitOne() {
         for (String c : List.of("render", "export")) {
             expect(1, "no variable 'nope'; expected one of [time, cloud_mask", c, "--var", "nope");
-            expect(1, "unsupported CRS; expected CRS:84, EPSG:4326, EPSG:3857", c, "--var", "cloud_mask", "--crs", "EPSG:2154");
+            expect(1, "not supported; expected CRS:84, EPSG:4326, EPSG:3857", c, "--var", "cloud_mask", "--crs", "EPSG:2154");
         }
         expect(1, "unknown style 'viridis'; expected one of [classes]", "render", "--var", "cloud_mask", "--style", "viridis");
         expect(1, "no band 1; expected bands 0..0", "export", "--var", "cloud_mask", "--bands", "0,1", "--size", "10x10");
