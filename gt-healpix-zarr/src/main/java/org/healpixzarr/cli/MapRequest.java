@@ -170,7 +170,14 @@ final class MapRequest {
     }
 
     static String fmt(double[] b) {
-        return String.format(Locale.ROOT, "%.6g,%.6g,%.6g,%.6g", b[0], b[1], b[2], b[3]);
+        return num(b[0]) + "," + num(b[1]) + "," + num(b[2]) + "," + num(b[3]);
+    }
+
+    /** A number with at most 7 significant digits, no trailing zeros. */
+    static String num(double v) {
+        if (!Double.isFinite(v)) return Double.toString(v);
+        if (v == 0) return "0";
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(7)).stripTrailingZeros().toPlainString();
     }
 
     /** Writes through a temporary file next to {@code out}, moved into place when complete. */

@@ -69,7 +69,7 @@ final class RenderCommand implements Callable<Integer> {
             });
             spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d x %d px, %s, box %s (lon/lat), style %s%s%n",
                     map.output, g.width(), g.height(), map.crs, MapRequest.fmt(g.lonLatBox()), st.name(),
-                    Double.isNaN(st.min()) ? "" : String.format(Locale.ROOT, " %.6g to %.6g", st.min(), st.max()));
+                    Double.isNaN(st.min()) ? "" : " " + MapRequest.num(st.min()) + " to " + MapRequest.num(st.max()));
         }
         return Main.OK;
     }

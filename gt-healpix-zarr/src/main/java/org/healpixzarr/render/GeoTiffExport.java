@@ -39,8 +39,8 @@ import org.opengis.util.FactoryException;
  * <p>Stateless and thread-safe.
  */
 public final class GeoTiffExport {
-    /** Values sampled per block at most (pixels × bands). */
-    static final long BLOCK_VALUES = 1 << 24;
+    /** Values sampled per block at most (pixels × bands); a variable for tests. */
+    static volatile long blockValues = 1 << 24;
 
     private GeoTiffExport() {}
 
@@ -63,7 +63,7 @@ public final class GeoTiffExport {
         TiffWriter tiff = new TiffWriter(w, h, b.length, geo);
         int strip = tiff.rowsPerStrip();
         long perRow = (long) w * (b.length + 1);
-        int blockRows = (int) Math.max(strip, BLOCK_VALUES / perRow / strip * strip);
+        int blockRows = (int) Math.max(strip, blockValues / perRow / strip * strip);
         if (blockRows >= h) {
             Samples s = sampler.sample(grid, vars);
             addRows(tiff, s, 0, w * h, 0, variable, scaleVar, b);
