@@ -189,7 +189,8 @@ final class MapRequest {
         Path abs = out.toAbsolutePath();
         Path parent = abs.getParent();
         if (parent != null) Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + abs.getFileName(), ".tmp");
+        // not Files.createTempFile: its owner-only permissions would stay on the result
+        Path tmp = parent.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
             try (var o = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 w.write(o);

@@ -31,7 +31,8 @@ final class Legend {
     }
 
     private static String title(Look look) {
-        String what = look.info.longName() != null ? look.info.longName() : look.info.name();
+        String ln = look.info.longName();
+        String what = ln != null && ln.length() <= 32 ? ln : look.info.name(); // long names make wide legends
         if (look.info.bands() > 1 && look.kind == Look.Kind.COLOR_MAP) what += " (band " + look.style.band() + ")";
         return what;
     }
