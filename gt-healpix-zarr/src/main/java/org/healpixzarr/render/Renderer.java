@@ -1,14 +1,22 @@
 package org.healpixzarr.render;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import org.healpixzarr.DataException;
 import org.healpixzarr.coverage.CellSampler;
+import org.healpixzarr.coverage.Samples;
 import org.healpixzarr.coverage.TargetGrid;
+import org.healpixzarr.dggs.DggsStore;
 
 /**
  * Draws a layer on a target grid. Stateless and thread-safe.
+ *
+ * <p>Each pixel takes the colour of the value the {@link CellSampler} gives it (the cell it falls in at the depth
+ * matching the pixel size): colour map over the style's {@code [min, max]} (values outside are clamped to the
+ * end colours), palette colour of the class code (codes the palette does not list in grey), or PCA false
+ * colour. Pixels without a cell, and cells whose value is the fill value or NaN, get the background.
  *
  * <p>CONTRACT (issue 5).
  */
@@ -23,11 +31,56 @@ public final class Renderer {
      */
     public static BufferedImage render(CellSampler sampler, TargetGrid grid, Style style, Color background)
             throws IOException, DataException {
-        throw new UnsupportedOperationException("issue 5");
+        Look look = Look.resolve(sampler.store(), style);
+        Samples s = sampler.sample(grid, look.variables());
+        int[] argb = look.paint(values(s), s.size(), background == null ? 0 : background.getRGB());
+        return image(argb, grid.width(), grid.height());
     }
 
     /** A legend image for a style (colour bar with range and units, or the palette's classes with their names). */
     public static BufferedImage legend(CellSampler sampler, Style style) throws DataException {
-        throw new UnsupportedOperationException("issue 5");
+        return legend(sampler.store(), style);
+    }
+
+    /** A legend image for a style of a variable of {@code store} (TYPE_INT_ARGB, white background). */
+    public static BufferedImage legend(DggsStore store, Style style) throws DataException {
+        return Legend.draw(Look.resolve(store, style));
+    }
+
+    /**
+     * Draws {@code legend} over the bottom-right corner of {@code map} (a copy; the legend is scaled down to at
+     * most half the map's size if needed).
+     */
+    public static BufferedImage withLegend(BufferedImage map, BufferedImage legend) {
+        BufferedImage out = new BufferedImage(map.getWidth(), map.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(map, 0, 0, null);
+        double k = Math.min(1, Math.min(map.getWidth() / 2.0 / legend.getWidth(), map.getHeight() / 2.0 / legend.getHeight()));
+        int w = (int) Math.round(legend.getWidth() * k), h = (int) Math.round(legend.getHeight() * k);
+        int margin = Math.min(8, Math.min(map.getWidth(), map.getHeight()) / 50);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(legend, map.getWidth() - w - margin, map.getHeight() - h - margin, w, h, null);
+        g.dispose();
+        return out;
+    }
+
+    static BufferedImage image(int[] argb, int width, int height) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        img.setRGB(0, 0, width, height, argb, 0, width);
+        return img;
+    }
+
+    static Look.Values values(Samples s) {
+        return new Look.Values() {
+            @Override
+            public boolean has(int i) {
+                return s.has(i);
+            }
+
+            @Override
+            public double value(String variable, int band, int i) {
+                return s.value(variable, band, i);
+            }
+        };
     }
 }
