@@ -302,7 +302,8 @@ public final class Catalog implements LayerResolver {
             }
         }
         if (title == null || title.isBlank()) {
-            title = (v.longName() != null && !v.longName().isBlank() ? v.longName() : variable) + " — " + c.open.title;
+            title = (v.longName() != null && !v.longName().isBlank() ? v.longName() : variable) + " — "
+                    + (c.description != null && !c.description.isBlank() ? c.description : storeTitle(c));
         }
         Lyr l = new Lyr(name, variable, title, null);
         c.layers.put(name, l);
@@ -357,6 +358,14 @@ public final class Catalog implements LayerResolver {
             throw CatalogException.bad("bad " + what + " name '" + name + "': expected " + NAME.pattern()
                     + " (letters, digits, '_', '.', '-'; at most 64)");
         }
+    }
+
+    /** A store's title; a mosaic's members have titles of their own (a partition's), so a mosaic is named after its folder. */
+    private static String storeTitle(Cs c) {
+        if (c.kind == StoreSource.Kind.STORE) return c.open.title;
+        Path p = Path.of(c.path);
+        if (c.kind == StoreSource.Kind.STAC && p.getParent() != null) p = p.getParent();
+        return p.getFileName() == null ? c.path : p.getFileName().toString();
     }
 
     private StoreInfo info(String ws, Cs c) {

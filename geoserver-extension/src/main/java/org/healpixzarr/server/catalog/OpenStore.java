@@ -22,6 +22,7 @@ import org.healpixzarr.render.Styles;
  */
 final class OpenStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OpenStore.class.getName());
+    private static final java.util.concurrent.atomic.AtomicBoolean SAMPLER_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     final StoreSource.Kind kind;
     final List<Path> paths;
@@ -32,6 +33,7 @@ final class OpenStore implements AutoCloseable {
     final Map<String, VariableInfo> variables;
     final double[] bbox;
     final List<String> times;
+    /** The first member's title (or folder name): the store's title if it is not a mosaic. */
     final String title;
 
     private OpenStore(StoreSource.Kind kind, List<Path> paths, List<DggsStore> stores) {
@@ -111,7 +113,9 @@ final class OpenStore implements AutoCloseable {
         try {
             return CellSampler.of(s);
         } catch (UnsupportedOperationException e) {
-            LOG.log(System.Logger.Level.WARNING, "no cell sampler in this build: layers of " + s.name() + " cannot be drawn");
+            if (!SAMPLER_WARNED.getAndSet(true)) {
+                LOG.log(System.Logger.Level.WARNING, "no cell sampler in this build: layers cannot be drawn");
+            }
             return null;
         }
     }

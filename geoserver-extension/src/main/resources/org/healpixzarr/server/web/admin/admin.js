@@ -13,7 +13,8 @@
   function api(method, path, body) {
     var init = { method: method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };
     if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
-    return fetch('/rest' + path, init).then(function (r) {
+    // absolute from the origin: a page opened as http://user:pw@host/ would make relative URLs carry credentials, which fetch refuses
+    return fetch(location.origin + '/rest' + path, init).then(function (r) {
       return r.text().then(function (t) {
         var j = null;
         try { j = t ? JSON.parse(t) : null; } catch (e) { /* not JSON */ }
@@ -43,8 +44,9 @@
         wsDiv.appendChild(box);
         api('GET', '/workspaces/' + enc(w.name) + '/coveragestores.json').then(function (s) {
           s.coverageStores.coverageStore.forEach(function (cs) {
+            var slot = box.appendChild(el('div', {})); // keeps the catalogue's order whatever order the answers come in
             api('GET', '/workspaces/' + enc(w.name) + '/coveragestores/' + enc(cs.name) + '.json').then(function (d) {
-              box.appendChild(store(w.name, d.coverageStore));
+              slot.appendChild(store(w.name, d.coverageStore));
             }, fail);
           });
         }, fail);
@@ -82,6 +84,7 @@
     var body = document.querySelector('#layers tbody');
     body.textContent = '';
     list.forEach(function (ref) {
+      var row = body.appendChild(el('tr', {}, [el('td', { text: ref.name })]));
       api('GET', '/layers/' + enc(ref.name) + '.json').then(function (j) {
         var l = j.layer;
         var style = el('select', {});
@@ -91,13 +94,13 @@
           api('PUT', '/layers/' + enc(l.qualifiedName), { layer: { defaultStyle: { name: style.value } } })
             .then(function () { say('default style of ' + l.qualifiedName + ': ' + style.value, true); }, fail);
         };
-        body.appendChild(el('tr', {}, [
+        body.replaceChild(el('tr', {}, [
           el('td', { text: l.qualifiedName }), el('td', { text: l.title }), el('td', {}, [style]),
           el('td', {}, [
             el('button', { text: 'preview', onclick: function () { preview(l); } }),
             el('button', { className: 'danger', text: 'unpublish', onclick: function () {
               api('DELETE', '/layers/' + enc(l.qualifiedName)).then(function () { say('unpublished ' + l.qualifiedName, true); refresh(); }, fail);
-            } })])]));
+            } })])]), row);
       }, fail);
     });
   }
@@ -113,7 +116,7 @@
     if (l.times.length) q.set('time', l.times[l.times.length - 1]);
     var div = document.getElementById('preview');
     div.textContent = '';
-    var img = el('img', { src: '/ows?' + q, alt: 'preview of ' + l.qualifiedName, width: width, height: height });
+    var img = el('img', { src: location.origin + '/ows?' + q, alt: 'preview of ' + l.qualifiedName, width: width, height: height });
     img.onerror = function () {
       fetch(img.src).then(function (r) { return r.text(); }).then(function (t) { say('preview failed: ' + t, false); });
     };

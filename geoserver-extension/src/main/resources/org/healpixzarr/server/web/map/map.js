@@ -26,6 +26,12 @@
     return out;
   }
   function text(el, name) { var c = el && child(el, name); return c ? c.textContent.trim() : ''; }
+  // the message of an OGC exception report, else the text itself
+  function exceptionText(t) {
+    var doc = new DOMParser().parseFromString(t, 'application/xml');
+    var e = doc.getElementsByTagNameNS('*', 'ServiceException')[0] || doc.getElementsByTagNameNS('*', 'ExceptionText')[0];
+    return e ? e.textContent.trim() : t.slice(0, 400);
+  }
   function fail(msg) { statusEl.className = 'error'; statusEl.textContent = msg; }
 
   function parse(xml) {
@@ -156,7 +162,7 @@
 
   fetch('/ows?service=WMS&version=1.3.0&request=GetCapabilities')
     .then(function (r) {
-      return r.text().then(function (t) { if (!r.ok) throw new Error('GetCapabilities: HTTP ' + r.status + '\n' + t); return t; });
+      return r.text().then(function (t) { if (!r.ok) throw new Error('GetCapabilities failed (HTTP ' + r.status + '): ' + exceptionText(t)); return t; });
     })
     .then(function (xml) {
       var layers = parse(xml);
