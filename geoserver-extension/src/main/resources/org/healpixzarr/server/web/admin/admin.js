@@ -98,6 +98,7 @@
           el('td', { text: l.qualifiedName }), el('td', { text: l.title }), el('td', {}, [style]),
           el('td', {}, [
             el('button', { text: 'preview', onclick: function () { preview(l); } }),
+            el('a', { text: 'map', href: '/?layers=' + enc(l.qualifiedName), target: '_blank' }),
             el('button', { className: 'danger', text: 'unpublish', onclick: function () {
               api('DELETE', '/layers/' + enc(l.qualifiedName)).then(function () { say('unpublished ' + l.qualifiedName, true); refresh(); }, fail);
             } })])]), row);

@@ -1,7 +1,12 @@
 // The map page: lists the WMS layers of this server from its GetCapabilities and draws them with Leaflet in EPSG:3857.
 (function () {
   'use strict';
-  var WMS = 'http://www.opengis.net/wms';
+  if (!window.L) {
+    document.getElementById('status').textContent = 'Leaflet could not be loaded: this server was built without it '
+      + '(npm ci in geoserver-extension/src/main/web) and unpkg.com is not reachable.';
+    document.getElementById('status').className = 'error';
+    return;
+  }
   var statusEl = document.getElementById('status');
   var list = document.getElementById('layers');
   var map = L.map('map', { worldCopyJump: true }).setView([20, 0], 2);
@@ -138,6 +143,7 @@
     time.addEventListener('change', refresh);
     zoom.addEventListener('click', function (e) { e.preventDefault(); map.fitBounds(layer.bounds); });
     showLegend();
+    return { layer: layer, show: function () { box.checked = true; refresh(); } };
   }
 
   map.on('click', function (e) {
@@ -168,7 +174,14 @@
       var layers = parse(xml);
       statusEl.className = '';
       statusEl.textContent = layers.length ? layers.length + ' layer(s)' : 'No layer published yet: add one on the admin page.';
-      layers.forEach(add);
+      var entries = layers.map(add);
+      // ?layers=ws:a,ws:b shows those layers and zooms to the first (links from the admin page, scripted checks)
+      var wanted = (new URLSearchParams(location.search).get('layers') || '').split(',').filter(Boolean);
+      var first = null;
+      entries.forEach(function (e) {
+        if (wanted.indexOf(e.layer.name) >= 0) { e.show(); first = first || e.layer; }
+      });
+      if (first && first.bounds) map.fitBounds(first.bounds);
     })
     .catch(function (e) { fail(String(e.message || e)); });
 })();
