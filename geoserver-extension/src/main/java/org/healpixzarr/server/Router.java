@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -159,11 +157,14 @@ final class Router extends Handler.Abstract {
             sendRest(response, callback, RestApi.error(413, "request body over " + RestApi.MAX_BODY + " bytes"));
             return;
         }
-        try {
-            body = Content.Source.asByteArrayAsync(request, RestApi.MAX_BODY).get();
-        } catch (ExecutionException e) {
-            sendRest(response, callback, RestApi.error(e.getCause() instanceof IOException ? 400 : 413,
-                    "cannot read the request body (at most " + RestApi.MAX_BODY + " bytes)"));
+        try (InputStream in = Request.asInputStream(request)) {
+            body = in.readNBytes(RestApi.MAX_BODY + 1);
+        } catch (IOException e) {
+            sendRest(response, callback, RestApi.error(400, "cannot read the request body: " + e.getMessage()));
+            return;
+        }
+        if (body.length > RestApi.MAX_BODY) {
+            sendRest(response, callback, RestApi.error(413, "request body over " + RestApi.MAX_BODY + " bytes"));
             return;
         }
         Map<String, List<String>> query = new LinkedHashMap<>();

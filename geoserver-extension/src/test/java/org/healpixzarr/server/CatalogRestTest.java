@@ -165,6 +165,18 @@ class CatalogRestTest {
     }
 
     @Test
+    void oversizedBodyIsRefused() throws Exception {
+        try (TestServer s = TestServer.start(data())) {
+            String big = "{\"workspace\":{\"name\":\"" + "x".repeat(1 << 20) + "\"}}";
+            HttpResponse<String> r = s.send(HttpRequest.newBuilder(s.uri("/rest/workspaces"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + s.password).getBytes()))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)));
+            assertEquals(413, r.statusCode(), r.body());
+            assertTrue(s.server.catalog().workspaces().isEmpty());
+        }
+    }
+
+    @Test
     void invalidStoreIsRejectedWithTheValidatorsMessage() throws Exception {
         Path data = data();
         Path store = TestServer.writeStore(data.resolve("bad.zarr"), 0, 0, "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z");
