@@ -83,6 +83,10 @@ public final class OgcSchemas {
             try {
                 SchemaFactory f = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
                 f.setResourceResolver(RESOLVER);
+                // The official OWS 2.0 owsAdditionalParameters.xsd restricts a particle (0..n) from a base (1..1),
+                // which Xerces' schema-full-checking rejects as a schema error; that check is about the schema's own
+                // derivations, not about the documents, which are still validated in full.
+                f.setFeature("http://apache.org/xml/features/validation/schema-full-checking", false);
                 Source[] sources = new Source[resources.length];
                 for (int i = 0; i < resources.length; i++) {
                     URL u = OgcSchemas.class.getResource(resources[i]);

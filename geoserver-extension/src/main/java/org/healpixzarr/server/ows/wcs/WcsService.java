@@ -169,7 +169,7 @@ public final class WcsService implements OwsService {
         if (ids == null || ids.isBlank()) throw missing("coverageId");
         List<Layer> found = new ArrayList<>();
         List<CoverageBackend.CoverageInfo> infos = new ArrayList<>();
-        for (String id : ids.split(",")) {
+        for (String id : ids.split(",", -1)) {
             if (id.isBlank()) throw new OwsException(400, "InvalidParameterValue", "coverageId", "empty coverage id in " + ids);
             Layer l = coverage(layers, id.trim());
             found.add(l);
