@@ -21,7 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code info STORE}: what a store holds. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Describes a DGGS-Zarr store: grid, cells, bounding box, observations and collisions, "
+        description = "Describes a DGGS-Zarr store: grid, cells, bounding box, observations and collisions, native depth, "
+                + "median spacing and overview levels (cells per level), "
                 + "variables (type, units, kind), size on disk and number of objects.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -60,7 +61,16 @@ final class InfoCommand implements Callable<Integer> {
             for (String k : List.of("title", "time_coverage_start", "time_coverage_end", "source")) {
                 if (s.attributes().containsKey(k)) m.put(k, s.attributes().get(k));
             }
+            m.put("native_depth", s.nativeDepth());
+            m.put("median_spacing_m", f.get("median_spacing_m"));
             m.put("overview_depths", f.get("overview_depths"));
+            Map<String, Object> levels = new LinkedHashMap<>();
+            for (int d : s.overviewDepths()) {
+                try (DggsStore o = s.overview(d)) {
+                    levels.put(String.valueOf(d), o.cellCount());
+                }
+            }
+            m.put("overview_cells", levels);
             m.put("objects", objects);
             m.put("bytes", bytes);
             Map<String, Object> vars = new LinkedHashMap<>();

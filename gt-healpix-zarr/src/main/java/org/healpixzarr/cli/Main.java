@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "healpix-zarr", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Earth-observation pixels to depth-29 WGS84 HEALPix cells (DGGS-Zarr), and back.",
         subcommands = {DemoCommand.class, ConvertCommand.class, InfoCommand.class, ValidateCommand.class, HashCommand.class,
-                StacCommand.class, CommandLine.HelpCommand.class},
+                StacCommand.class, OverviewsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  bad input or invalid data (the message says what, where, expected vs actual)",
                 "  2  usage error (unknown option, missing argument)", "  3  I/O or internal error"})

@@ -1,9 +1,16 @@
 package org.healpixzarr.coverage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.healpixzarr.DataException;
 import org.healpixzarr.dggs.DggsStore;
+import org.healpixzarr.dggs.VariableInfo;
+import org.healpixzarr.healpix.HealpixGrid;
 
 /**
  * Samples a DGGS-Zarr store at target pixels. Each pixel takes the value of the cell it falls in at the overview
@@ -11,21 +18,82 @@ import org.healpixzarr.dggs.DggsStore;
  * cell size (so a swath has no holes between adjacent pixels and nothing is drawn outside it). Reads only the
  * chunks the pixels need.
  *
+ * <p>Depth choice for a pixel of ground size p metres: the coarsest depth d whose cell edge
+ * (6,519,623 m / 2^d) is ≤ p; if d is finer than the native depth ({@link DggsStore#nativeDepth()}), or the store
+ * has no overviews, nearest-observation mode; otherwise the coarsest overview level at depth ≥ d (so a request
+ * coarser than every level uses the coarsest one). In nearest-observation mode the search radius is the cell edge
+ * at the native depth; a store that records no native depth (no overviews built, {@code native_depth} equal to
+ * its depth) gets it estimated from the median spacing of a run of its observations.
+ *
  * <p>Thread-safe: one sampler per open store may serve concurrent requests (it caches decoded chunks within a
- * bounded memory).
+ * bounded memory shared by all samplers: system property {@code healpixzarr.chunkCacheMB}, default 256).
  *
  * <p>CONTRACT (issue 5): implemented by the coverage work; used by render/export and the OGC service.
  */
 public final class CellSampler {
-    private CellSampler() {}
+    private static final System.Logger LOG = System.getLogger(CellSampler.class.getName());
+
+    private final DggsStore store;
+    private final ChunkCache cache;
+    private final Level base;
+    private final int[] overviewDepths; // ascending
+    private final Map<Integer, Level> levels = new ConcurrentHashMap<>();
+    private final int nativeDepth;
+    private final double radius;
+
+    private CellSampler(DggsStore store, ChunkCache cache) throws IOException, DataException {
+        this.store = store;
+        this.cache = cache;
+        this.base = new Level(store, cache);
+        int[] od = store.overviewDepths().clone();
+        Arrays.sort(od);
+        this.overviewDepths = od;
+        int nd = store.nativeDepth();
+        if (od.length == 0 && nd == store.depth() && base.cells > 1) {
+            nd = estimateNativeDepth(base);
+            LOG.log(System.Logger.Level.DEBUG, () -> store.name() + ": no native depth recorded, estimated "
+                    + "from the observation spacing");
+        }
+        this.nativeDepth = nd;
+        this.radius = HealpixGrid.of(store.ellipsoid(), nd).cellEdgeMetres();
+    }
 
     /** A sampler over an open store (which stays owned by the caller). */
     public static CellSampler of(DggsStore store) {
-        throw new UnsupportedOperationException("issue 5");
+        try {
+            return new CellSampler(store, ChunkCache.SHARED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (DataException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The store sampled. */
-    public DggsStore store() { throw new UnsupportedOperationException("issue 5"); }
+    public DggsStore store() { return store; }
+
+    /**
+     * The native depth used: the store's {@code native_depth}, or the estimate from the observation spacing for a
+     * store without overviews that records none.
+     */
+    public int nativeDepth() { return nativeDepth; }
+
+    /** Search radius of nearest-observation mode, metres: the cell edge at {@link #nativeDepth()}. */
+    public double radiusMetres() { return radius; }
+
+    /**
+     * The depth a pixel of {@code pixelSizeMetres} is sampled at: an overview depth, or the store's depth for
+     * nearest-observation mode.
+     */
+    public int depthFor(double pixelSizeMetres) {
+        if (overviewDepths.length == 0 || !(pixelSizeMetres > 0)) return store.depth();
+        double e0 = HealpixGrid.of(store.ellipsoid(), 0).cellEdgeMetres();
+        int d = (int) Math.ceil(Math.log(e0 / pixelSizeMetres) / Math.log(2) - 1e-9);
+        d = Math.max(0, Math.min(HealpixGrid.MAX_DEPTH, d));
+        if (d > nativeDepth) return store.depth();
+        for (int od : overviewDepths) if (od >= d) return od;
+        return store.depth();
+    }
 
     /**
      * Samples {@code variables} at every pixel of {@code grid}.
@@ -33,7 +101,7 @@ public final class CellSampler {
      * @param variables names of the store's variables (or overview-only names such as {@code count})
      */
     public Samples sample(TargetGrid grid, List<String> variables) throws IOException, DataException {
-        throw new UnsupportedOperationException("issue 5");
+        return sample(grid.lon(), grid.lat(), grid.pixelSizeMetres(), variables);
     }
 
     /**
@@ -45,6 +113,244 @@ public final class CellSampler {
      */
     public Samples sample(double[] lon, double[] lat, double pixelSizeMetres, List<String> variables)
             throws IOException, DataException {
-        throw new UnsupportedOperationException("issue 5");
+        if (lon.length != lat.length) throw new IllegalArgumentException(lon.length + " longitudes, " + lat.length + " latitudes");
+        int d = depthFor(pixelSizeMetres);
+        Level level = d == store.depth() ? base : level(d);
+        int n = lon.length;
+        long[] cellId = new long[n];
+        int[] chunk = new int[n];
+        int[] offset = new int[n];
+        long[][] ids = new long[level.chunks][];
+        if (level == base) nearest(level, lon, lat, cellId, chunk, offset, ids);
+        else lookup(level, lon, lat, cellId, chunk, offset, ids);
+        boolean[] used = new boolean[level.chunks];
+        for (int c : chunk) if (c >= 0) used[c] = true;
+        Map<String, Samples.Column> columns = new LinkedHashMap<>();
+        for (String v : variables) {
+            if (columns.containsKey(v)) continue;
+            if (v.equals(Samples.COUNT) && !hasVariable(level, v)) {
+                columns.put(v, null);
+                continue;
+            }
+            columns.put(v, column(level, level.store.variable(v), used));
+        }
+        Samples.Column counts = hasVariable(level, Samples.COUNT) && level != base
+                ? column(level, level.store.variable(Samples.COUNT), used) : null;
+        return new Samples(d, cellId, chunk, offset, columns, counts);
+    }
+
+    private static boolean hasVariable(Level level, String v) {
+        for (VariableInfo i : level.store.variables()) if (i.name().equals(v)) return true;
+        return false;
+    }
+
+    private static Samples.Column column(Level level, VariableInfo info, boolean[] used) throws IOException, DataException {
+        Object[] chunks = new Object[level.chunks];
+        for (int c = 0; c < used.length; c++) if (used[c]) chunks[c] = level.values(info, c);
+        return new Samples.Column(info, chunks);
+    }
+
+    private Level level(int d) throws IOException, DataException {
+        Level l = levels.get(d);
+        if (l == null) {
+            l = new Level(store.overview(d), cache);
+            Level prev = levels.putIfAbsent(d, l);
+            if (prev != null) l = prev;
+        }
+        return l;
+    }
+
+    // ------------------------------------------------------------------ level mode
+
+    /** Each point takes the cell it falls in at the level's depth, if the level stores it. */
+    private static void lookup(Level level, double[] lon, double[] lat, long[] cellId, int[] chunk, int[] offset,
+                               long[][] ids) throws IOException, DataException {
+        int n = lon.length;
+        level.grid.hash(lon, lat, cellId, 0, n);
+        long lastId = Long.MIN_VALUE;
+        int lastChunk = -1, lastOffset = 0;
+        for (int p = 0; p < n; p++) {
+            long id = cellId[p];
+            if (id != lastId) {
+                lastId = id;
+                lastChunk = -1;
+                if (id >= 0) {
+                    int c = level.chunkAtOrAfter(id);
+                    if (c < level.chunks && level.chunkFirst[c] <= id) {
+                        long[] chunkIds = ids[c];
+                        if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
+                        int k = Arrays.binarySearch(chunkIds, id);
+                        if (k >= 0) {
+                            lastChunk = c;
+                            lastOffset = k;
+                        }
+                    }
+                }
+            }
+            chunk[p] = lastChunk;
+            offset[p] = lastOffset;
+            if (lastChunk < 0) cellId[p] = -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ nearest-observation mode
+
+    /**
+     * Each point takes the nearest observation whose centre lies within {@link #radius} (distance between unit
+     * vectors on the sphere, latitudes geodetic). Candidates come from the 3×3 block of cells around the point at
+     * a search depth whose cell edge is at least twice the radius, so every observation within the radius is in
+     * the block.
+     */
+    private void nearest(Level level, double[] lon, double[] lat, long[] cellId, int[] chunk, int[] offset,
+                         long[][] ids) throws IOException, DataException {
+        int n = lon.length;
+        Arrays.fill(chunk, -1);
+        Arrays.fill(cellId, -1);
+        if (level.cells == 0 || n == 0) return;
+        double e0 = HealpixGrid.of(store.ellipsoid(), 0).cellEdgeMetres();
+        int s = (int) Math.floor(Math.log(e0 / (2 * radius)) / Math.log(2) + 1e-9);
+        s = Math.max(0, Math.min(level.depth, s));
+        HealpixGrid search = HealpixGrid.of(store.ellipsoid(), s);
+        long[] h = new long[n];
+        search.hash(lon, lat, h, 0, n);
+        // distinct search cells of the points
+        long[] u = distinct(h);
+        if (u.length == 0) return;
+        // the 3x3 blocks: every cell needed, and for every distinct cell the indices of its block in that list
+        long[] block = new long[u.length * 9];
+        for (int k = 0; k < u.length; k++) {
+            block[9 * k] = u[k];
+            long[] nb = search.neighbours(u[k]);
+            System.arraycopy(nb, 0, block, 9 * k + 1, 8);
+        }
+        long[] all = distinct(block);
+        int[] blockIndex = new int[block.length];
+        for (int k = 0; k < block.length; k++) blockIndex[k] = block[k] < 0 ? -1 : Arrays.binarySearch(all, block[k]);
+        // rows of each needed cell, then the candidates' centres as unit vectors
+        long[] start = new long[all.length + 1];
+        long[] rowFrom = new long[all.length];
+        int total = 0;
+        int shift = 2 * (level.depth - s);
+        for (int k = 0; k < all.length; k++) {
+            long a = level.lowerBound(all[k] << shift, ids);
+            long b = a >= level.cells ? a : level.lowerBound((all[k] + 1) << shift, ids);
+            rowFrom[k] = a;
+            start[k] = total;
+            total = Math.addExact(total, (int) (b - a));
+        }
+        start[all.length] = total;
+        double[] xyz = new double[3 * total];
+        long[] candId = new long[total];
+        long[] candRow = new long[total];
+        int q = 0;
+        for (int k = 0; k < all.length; k++) {
+            long a = rowFrom[k];
+            for (long r = a, end = a + (start[k + 1] - start[k]); r < end; r++, q++) {
+                int c = (int) (r / level.chunkCells);
+                long[] chunkIds = ids[c];
+                if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
+                long id = chunkIds[(int) (r - (long) c * level.chunkCells)];
+                double[] ll = level.grid.center(id);
+                unit(ll[0], ll[1], xyz, 3 * q);
+                candId[q] = id;
+                candRow[q] = r;
+            }
+        }
+        double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
+        double limit = chord * chord;
+        double[] pv = new double[3];
+        int lastU = -1;
+        long lastH = Long.MIN_VALUE;
+        for (int p = 0; p < n; p++) {
+            if (h[p] < 0) continue;
+            if (h[p] != lastH) {
+                lastH = h[p];
+                lastU = Arrays.binarySearch(u, h[p]);
+            }
+            int b9 = 9 * lastU;
+            boolean any = false;
+            for (int j = 0; j < 9 && !any; j++) {
+                int k = blockIndex[b9 + j];
+                any = k >= 0 && start[k + 1] > start[k];
+            }
+            if (!any) continue;
+            unit(lon[p], lat[p], pv, 0);
+            double best = limit;
+            int bestQ = -1;
+            for (int j = 0; j < 9; j++) {
+                int k = blockIndex[b9 + j];
+                if (k < 0) continue;
+                for (int c = (int) start[k], e = (int) start[k + 1]; c < e; c++) {
+                    double dx = xyz[3 * c] - pv[0], dy = xyz[3 * c + 1] - pv[1], dz = xyz[3 * c + 2] - pv[2];
+                    double d2 = dx * dx + dy * dy + dz * dz;
+                    if (d2 < best || (d2 == best && bestQ >= 0 && candId[c] < candId[bestQ])) {
+                        best = d2;
+                        bestQ = c;
+                    }
+                }
+            }
+            if (bestQ >= 0) {
+                long r = candRow[bestQ];
+                chunk[p] = (int) (r / level.chunkCells);
+                offset[p] = (int) (r - (long) chunk[p] * level.chunkCells);
+                cellId[p] = candId[bestQ];
+            }
+        }
+    }
+
+    /** Sorted distinct non-negative values. */
+    private static long[] distinct(long[] v) {
+        long[] c = new long[v.length];
+        int m = 0;
+        long last = Long.MIN_VALUE;
+        for (long x : v) {
+            if (x >= 0 && x != last) c[m++] = x;
+            last = x;
+        }
+        Arrays.sort(c, 0, m);
+        int u = 0;
+        for (int i = 0; i < m; i++) if (u == 0 || c[u - 1] != c[i]) c[u++] = c[i];
+        return Arrays.copyOf(c, u);
+    }
+
+    /** Unit vector of a geodetic lon/lat taken on the sphere. */
+    static void unit(double lonDeg, double latDeg, double[] out, int off) {
+        double l = Math.toRadians(lonDeg), p = Math.toRadians(latDeg);
+        double cp = Math.cos(p);
+        out[off] = cp * Math.cos(l);
+        out[off + 1] = cp * Math.sin(l);
+        out[off + 2] = Math.sin(p);
+    }
+
+    /**
+     * The depth whose cell edge is just below the median spacing of the observations (nearest neighbour of each
+     * observation among its neighbours in id order, over a run of up to 4,096 observations in the middle chunk).
+     */
+    static int estimateNativeDepth(Level level) throws IOException, DataException {
+        long[] chunkIds = level.ids(level.chunks / 2);
+        int m = Math.min(chunkIds.length, 4096);
+        int from = (chunkIds.length - m) / 2;
+        if (m < 2) return level.depth;
+        double[] xyz = new double[3 * m];
+        for (int i = 0; i < m; i++) {
+            double[] ll = level.grid.center(chunkIds[from + i]);
+            unit(ll[0], ll[1], xyz, 3 * i);
+        }
+        double[] nn = new double[m];
+        for (int i = 0; i < m; i++) {
+            double best = Double.POSITIVE_INFINITY;
+            for (int j = Math.max(0, i - 48); j < Math.min(m, i + 49); j++) {
+                if (j == i) continue;
+                double dx = xyz[3 * i] - xyz[3 * j], dy = xyz[3 * i + 1] - xyz[3 * j + 1], dz = xyz[3 * i + 2] - xyz[3 * j + 2];
+                best = Math.min(best, dx * dx + dy * dy + dz * dz);
+            }
+            nn[i] = Math.sqrt(best) * TargetGrid.EARTH_RADIUS;
+        }
+        Arrays.sort(nn);
+        double spacing = nn[m / 2];
+        if (!(spacing > 0)) return level.depth;
+        double e0 = HealpixGrid.of(level.store.ellipsoid(), 0).cellEdgeMetres();
+        int d = (int) Math.ceil(Math.log(e0 / spacing) / Math.log(2) - 1e-9);
+        return Math.max(0, Math.min(level.depth, d));
     }
 }

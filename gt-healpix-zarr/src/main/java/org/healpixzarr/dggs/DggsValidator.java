@@ -136,7 +136,140 @@ public final class DggsValidator {
                 problems.add(e.getMessage());
             }
         }
+        if (problems.isEmpty() && n >= 0) checkOverviews(store, name, (Map<?, ?>) f, depth, n, problems);
         return new ValidationReport(name, problems, Math.max(n, 0), objects);
+    }
+
+    /**
+     * The overview levels listed in {@code healpix_zarr.overview_depths}: each a valid DGGS-Zarr group of its own
+     * at its depth, whose ids are exactly the parents of the store's ids and whose {@code count} is the number of
+     * store cells under each.
+     */
+    private static void checkOverviews(Store store, String name, Map<?, ?> facts, int depth, long n, List<String> problems)
+            throws IOException {
+        Object o = facts.get("overview_depths");
+        if (!(o instanceof List) || ((List<?>) o).isEmpty()) return;
+        List<?> depths = (List<?>) o;
+        int prev = depth;
+        for (Object x : depths) {
+            if (!(x instanceof Integer) || (Integer) x >= prev || (Integer) x < 0) {
+                problems.add(name + "/zarr.json: healpix_zarr.overview_depths must be strictly decreasing depths below "
+                        + depth + ", found " + depths);
+                return;
+            }
+            prev = (Integer) x;
+        }
+        Object nat = facts.get("native_depth");
+        if (!(nat instanceof Number) || ((Number) nat).intValue() != (Integer) depths.get(0)) {
+            problems.add(name + "/zarr.json: healpix_zarr.native_depth is " + nat + ", expected the first overview depth "
+                    + depths.get(0));
+        }
+        for (Object x : depths) {
+            int d = (Integer) x;
+            String where = name + "/" + Overviews.GROUP + "/" + d;
+            Store level = new org.healpixzarr.zarr.PrefixStore(store, Overviews.GROUP + "/" + d);
+            ValidationReport r = validate(level, where);
+            if (!r.problems().isEmpty()) {
+                problems.addAll(r.problems());
+                continue;
+            }
+            try {
+                Map<String, Object> attrs = ZarrGroup.open(level, "").attributes();
+                Object lvl = ((Map<?, ?>) attrs.get("dggs")).get("refinement_level");
+                if (!(lvl instanceof Number) || ((Number) lvl).intValue() != d) {
+                    problems.add(where + "/zarr.json: dggs.refinement_level is " + lvl + ", expected " + d);
+                    continue;
+                }
+                checkParents(store, level, where, depth, d, n, problems);
+            } catch (DataException e) {
+                problems.add(e.getMessage());
+            }
+        }
+    }
+
+    /** Streams the store ids and the level ids and counts side by side. */
+    private static void checkParents(Store store, Store level, String where, int depth, int d, long n, List<String> problems)
+            throws IOException, DataException {
+        ZarrArray count;
+        try {
+            count = ZarrArray.open(level, Overviews.COUNT);
+        } catch (DataException e) {
+            problems.add(where + "/" + Overviews.COUNT + ": missing (" + e.getMessage() + ")");
+            return;
+        }
+        if (count.dataType() != DataType.UINT32) {
+            problems.add(where + "/" + Overviews.COUNT + ": expected uint32, found " + count.dataType().v3Name());
+            return;
+        }
+        Seq ids = new Seq(ZarrArray.open(store, DggsConvention.COORDINATE));
+        Seq levelIds = new Seq(ZarrArray.open(level, DggsConvention.COORDINATE));
+        Seq counts = new Seq(count);
+        int shift = 2 * (depth - d);
+        long row = -1, cur = -1, under = 0, total = 0;
+        for (long i = 0; i < n; i++) {
+            long p = ids.next() >>> shift;
+            if (p != cur) {
+                if (row >= 0 && !checkCount(counts, row, under, where, problems)) return;
+                row++;
+                if (row >= levelIds.length) {
+                    problems.add(where + "/cell_ids: " + levelIds.length + " cells, but the store has cells under more parents"
+                            + " at depth " + d + " (first missing: " + p + ")");
+                    return;
+                }
+                long lid = levelIds.next();
+                if (lid != p) {
+                    problems.add(where + "/cell_ids: row " + row + " holds " + lid + ", expected " + p
+                            + " (the next parent at depth " + d + " of the store's cell ids)");
+                    return;
+                }
+                cur = p;
+                under = 0;
+            }
+            under++;
+            total++;
+        }
+        if (row >= 0 && !checkCount(counts, row, under, where, problems)) return;
+        if (row + 1 != levelIds.length) {
+            problems.add(where + "/cell_ids: " + levelIds.length + " cells, expected " + (row + 1)
+                    + " (the distinct parents at depth " + d + " of the store's cell ids)");
+        }
+    }
+
+    private static boolean checkCount(Seq counts, long row, long under, String where, List<String> problems)
+            throws IOException, DataException {
+        long c = counts.next() & 0xFFFFFFFFL;
+        if (c != under) {
+            problems.add(where + "/" + Overviews.COUNT + ": row " + row + " holds " + c + ", but " + under
+                    + " cells of the store lie in that cell");
+            return false;
+        }
+        return true;
+    }
+
+    /** Sequential reader of a 1-D uint64/uint32 array, one shard (or chunk) at a time. */
+    private static final class Seq {
+        final ZarrArray a;
+        final long length;
+        final int step;
+        long at;
+        Object buf;
+        int pos, len;
+
+        Seq(ZarrArray a) {
+            this.a = a;
+            this.length = a.shape()[0];
+            this.step = a.metadata().shardShape() != null ? a.metadata().shardShape()[0] : a.metadata().chunkShape()[0];
+        }
+
+        long next() throws IOException, DataException {
+            if (pos == len) {
+                len = (int) Math.min(step, length - at);
+                buf = a.read(new long[] {at}, new int[] {len});
+                at += len;
+                pos = 0;
+            }
+            return buf instanceof long[] ? ((long[]) buf)[pos++] : ((int[]) buf)[pos++];
+        }
     }
 
     private static void checkDims(ZarrArray a, String name, List<String> problems) {

@@ -282,7 +282,7 @@ public final class DggsWriter implements AutoCloseable {
         }
     }
 
-    private WriteReport completeSorted(AtomicStoreWriter atomic, Store store, Sorted sorted) throws IOException {
+    private WriteReport completeSorted(AtomicStoreWriter atomic, Store store, Sorted sorted) throws IOException, DataException {
         ChunkIndex index = new ChunkIndex(chunkCells);
         Bounds bounds = new Bounds(ellipsoid, depth);
         for (int i = 0; i < sorted.cells; i++) {
@@ -780,7 +780,7 @@ public final class DggsWriter implements AutoCloseable {
     }
 
     private WriteReport complete(AtomicStoreWriter atomic, Store store, int cells, long collisions,
-                                 long cellsWithCollision, ChunkIndex index, Bounds bounds) throws IOException {
+                                 long cellsWithCollision, ChunkIndex index, Bounds bounds) throws IOException, DataException {
         long[] b = index.bounds();
         int chunks = b.length / 2;
         ZarrGroup.create(store, StoreLayout.INDEX_GROUP, Map.of("description",
@@ -809,9 +809,11 @@ public final class DggsWriter implements AutoCloseable {
         root.put("history", prev == null ? history : prev + "\n" + history);
         root.put("zarr_conventions", List.of(DggsConvention.conventionEntry()));
         root.put("dggs", DggsConvention.dggsObject(ellipsoid, depth));
+        root.put("multiscales", null); // placeholder: set (or removed) with the overviews below
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("layout_version", StoreLayout.VERSION);
         f.put("native_depth", depth);
+        f.put("median_spacing_m", null);
         f.put("cells", cells);
         f.put("chunk_cells", chunkCells);
         f.put("shard_cells", shardCells);
@@ -835,6 +837,12 @@ public final class DggsWriter implements AutoCloseable {
         f.putAll(facts);
         root.put(StoreLayout.FACTS, f);
         ZarrGroup.create(store, "", root, 3); // rewrites the root zarr.json with the final attributes
+        // the overview pyramid, from the store just written (the same code path as 'overviews STORE', so a rebuild
+        // is byte-identical), then the root attributes that list it
+        try (DggsStore written = DggsStore.open(store, target.toString())) {
+            Overviews.Result ov = Overviews.build(written, new org.healpixzarr.zarr.PrefixStore(store, Overviews.GROUP), null);
+            ZarrGroup.create(store, "", Overviews.withOverviews(written.attributes(), ov), 3);
+        }
 
         long[] size = sizeOf(atomic.temporaryPath());
         atomic.commit();

@@ -1,0 +1,216 @@
+package org.healpixzarr.coverage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.healpixzarr.FormatException;
+import org.healpixzarr.dggs.DggsStore;
+import org.healpixzarr.healpix.Ellipsoid;
+import org.healpixzarr.healpix.HealpixGrid;
+import org.healpixzarr.zarr.CountingStore;
+import org.healpixzarr.zarr.FileSystemStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CellSamplerTest {
+    @TempDir
+    static Path dir;
+    /** 200 x 150 points, ~450 m apart, around 10.5 E 45.3 N; overviews at 14 (native), 12, 10. */
+    static Path patch;
+    static Fixtures.Obs obs;
+    /** The same points without overviews. */
+    static Path plain;
+
+    static final double D_LON = 0.0057, D_LAT = 0.004;
+
+    @BeforeAll
+    static void stores() throws Exception {
+        patch = dir.resolve("patch.zarr");
+        obs = Fixtures.writeGrid(patch, 10, 45, D_LON, D_LAT, 200, 150, 1000);
+        Fixtures.addOverviews(patch, 14, 14, 12, 10);
+        plain = dir.resolve("plain.zarr");
+        Fixtures.writeGrid(plain, 10, 45, D_LON, D_LAT, 200, 150, 1000);
+    }
+
+    static double edge(int d) {
+        return HealpixGrid.of(Ellipsoid.WGS84, d).cellEdgeMetres();
+    }
+
+    @Test
+    void depthFollowsPixelSize() throws Exception {
+        try (DggsStore s = DggsStore.open(patch)) {
+            CellSampler cs = CellSampler.of(s);
+            assertEquals(14, cs.nativeDepth());
+            assertEquals(29, cs.depthFor(edge(14) * 0.99), "finer than native: nearest observation");
+            assertEquals(14, cs.depthFor(edge(14) * 1.01));
+            assertEquals(14, cs.depthFor(edge(13) * 0.99), "no level 13: the finer one");
+            assertEquals(12, cs.depthFor(edge(12)));
+            assertEquals(12, cs.depthFor(edge(11)), "coarsest level whose edge is <= the pixel");
+            assertEquals(10, cs.depthFor(edge(3)), "coarser than every level: the coarsest");
+        }
+        try (DggsStore s = DggsStore.open(plain)) {
+            CellSampler cs = CellSampler.of(s);
+            assertEquals(29, cs.depthFor(1e6), "no overviews: nearest observation always");
+            // estimated from the spacing (~445 m): the depth whose edge is just below it
+            assertEquals(14, cs.nativeDepth());
+        }
+    }
+
+    @Test
+    void levelReadEqualsBruteForce() throws Exception {
+        for (int d : new int[] {12, 10}) {
+            try (DggsStore s = DggsStore.open(patch); DggsStore level = s.overview(d)) {
+                CellSampler cs = CellSampler.of(s);
+                double px = edge(d) * 1.05;
+                // a CRS:84 grid whose pixels have that ground size at its centre
+                double lat0 = 45.5, lon0 = 11.0; // the patch's north-east part and beyond
+                double dLat = Math.toDegrees(px / TargetGrid.EARTH_RADIUS);
+                double dLon = dLat / Math.cos(Math.toRadians(lat0));
+                int w = 61, h = 45;
+                TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {lon0 - w / 2.0 * dLon, lat0 - h / 2.0 * dLat,
+                        lon0 + w / 2.0 * dLon, lat0 + h / 2.0 * dLat}, w, h);
+                assertEquals(px, g.pixelSizeMetres(), px * 1e-3);
+                Samples sm = cs.sample(g, List.of("v", "k", "count"));
+                assertEquals(d, sm.depth());
+                // oracle: every cell of the level, matched by the id of the pixel centre
+                long[] ids = level.readCellIds(0, level.cellCount());
+                float[] v = (float[]) level.read("v", 0, level.cellCount());
+                byte[] k = (byte[]) level.read("k", 0, level.cellCount());
+                int[] count = (int[]) level.read("count", 0, level.cellCount());
+                Map<Long, Integer> rows = Fixtures.rowsById(ids);
+                HealpixGrid hg = HealpixGrid.of(Ellipsoid.WGS84, d);
+                int hits = 0;
+                for (int j = 0; j < h; j++) {
+                    for (int i = 0; i < w; i++) {
+                        int p = j * w + i;
+                        double lon = lon0 - w / 2.0 * dLon + (i + 0.5) * dLon, lat = lat0 + h / 2.0 * dLat - (j + 0.5) * dLat;
+                        Integer row = rows.get(hg.hash(lon, lat));
+                        assertEquals(row != null, sm.has(p), "pixel " + i + "," + j);
+                        if (row == null) {
+                            assertTrue(Double.isNaN(sm.value("v", 0, p)));
+                            assertEquals(-1, sm.cellId(p));
+                            assertEquals(0, sm.count(p));
+                            continue;
+                        }
+                        hits++;
+                        assertEquals(ids[row], sm.cellId(p));
+                        assertEquals(v[row], sm.value("v", 0, p), 0);
+                        assertEquals(k[row] == -127 ? Double.NaN : k[row], sm.value("k", 0, p), 0);
+                        assertEquals(count[row], sm.count(p));
+                        assertEquals(count[row], sm.value("count", 0, p), 0);
+                        assertEquals(v[row], sm.band("v", 0)[p], 0);
+                    }
+                }
+                assertTrue(hits > 20 && hits < w * h - 20, "hits " + hits);
+            }
+        }
+    }
+
+    @Test
+    void nearestObservationEqualsBruteForce() throws Exception {
+        for (Path store : new Path[] {patch, plain}) {
+            try (DggsStore s = DggsStore.open(store)) {
+                CellSampler cs = CellSampler.of(s);
+                double r = cs.radiusMetres();
+                assertEquals(edge(14), r, 1e-6);
+                Fixtures.AllCells all = Fixtures.AllCells.of(s);
+                float[] v = (float[]) s.read("v", 0, s.cellCount());
+                // 100 m pixels over the south-west corner of the patch: inside, at the border and outside
+                TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {9.99, 44.993, 10.02, 45.012}, 40, 30);
+                assertTrue(g.pixelSizeMetres() < r);
+                Samples sm = cs.sample(g, List.of("v", "count"));
+                assertEquals(29, sm.depth());
+                int hits = 0, misses = 0;
+                for (int p = 0; p < g.lon().length; p++) {
+                    double[] nn = all.nearest(g.lon()[p], g.lat()[p], r);
+                    boolean knifeEdge = Math.abs(nn[1] - r) < 0.01 || nn[2] - nn[1] < 0.01;
+                    if (knifeEdge) continue;
+                    int row = (int) nn[0];
+                    assertEquals(row >= 0, sm.has(p), "pixel " + p);
+                    if (row < 0) {
+                        misses++;
+                        assertTrue(Double.isNaN(sm.value("v", 0, p)));
+                        continue;
+                    }
+                    hits++;
+                    assertEquals(all.ids()[row], sm.cellId(p));
+                    assertEquals(v[row], sm.value("v", 0, p), 0);
+                    assertEquals(1, sm.count(p));
+                    assertEquals(1, sm.value("count", 0, p));
+                }
+                assertTrue(hits > 300 && misses > 100, hits + " hits, " + misses + " misses");
+            }
+        }
+    }
+
+    @Test
+    void readsOnlyTheChunksTheBoxNeeds() throws Exception {
+        CountingStore counting = new CountingStore(new FileSystemStore(plain));
+        try (DggsStore s = DggsStore.open(counting, plain.toString())) {
+            CellSampler cs = CellSampler.of(s);
+            counting.reset();
+            TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {10.5, 45.2, 10.51, 45.21}, 20, 20);
+            Samples sm = cs.sample(g, List.of("v"));
+            long have = 0;
+            for (int p = 0; p < sm.size(); p++) if (sm.has(p)) have++;
+            assertTrue(have > 100, "pixels with data " + have);
+            long chunks = (s.cellCount() + s.chunkCells() - 1) / s.chunkCells();
+            assertEquals(30, chunks);
+            // which inner chunks of cell_ids and v were read: only the few whose id range meets the box
+            int needed = 0;
+            long[] ids = s.readCellIds(0, s.cellCount());
+            HealpixGrid g29 = Fixtures.G29;
+            boolean[] chunkNeeded = new boolean[(int) chunks];
+            for (int i = 0; i < ids.length; i++) {
+                double[] c = g29.center(ids[i]);
+                if (c[0] > 10.49 && c[0] < 10.52 && c[1] > 45.19 && c[1] < 45.22) chunkNeeded[i / s.chunkCells()] = true;
+            }
+            for (boolean b : chunkNeeded) if (b) needed++;
+            Map<String, Integer> byKey = counting.readsByKey();
+            // one shard of 4 inner chunks per key: each read is the shard index or one run of inner chunks
+            long dataReads = byKey.entrySet().stream().filter(e -> e.getKey().startsWith("v/")).mapToLong(Map.Entry::getValue).sum();
+            assertTrue(needed >= 1 && needed <= 4, "needed " + needed);
+            assertTrue(dataReads <= 2L * needed, "reads of v: " + byKey);
+            long bytes = counting.bytesRead();
+            assertTrue(bytes < 4L * 4 * 1000 * 12, "bytes read " + bytes + " " + byKey);
+        }
+    }
+
+    @Test
+    void unknownVariableNamesTheAvailableOnes() throws Exception {
+        try (DggsStore s = DggsStore.open(plain)) {
+            TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {10, 45, 10.1, 45.1}, 4, 4);
+            FormatException e = assertThrows(FormatException.class, () -> CellSampler.of(s).sample(g, List.of("nope")));
+            assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("[v, k]"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> CellSampler.of(s).sample(g, List.of("v")).value("k", 0, 0));
+        }
+    }
+
+    @Test
+    void poleHasNoHoleAndMatchesBruteForce() throws Exception {
+        Path pole = dir.resolve("pole.zarr");
+        // rings of points around the north pole every ~450 m
+        Fixtures.writeGrid(pole, -180, 89.9, 1.0, D_LAT, 360, 26, 5000);
+        try (DggsStore s = DggsStore.open(pole)) {
+            CellSampler cs = CellSampler.of(s);
+            double r = cs.radiusMetres();
+            Fixtures.AllCells all = Fixtures.AllCells.of(s);
+            TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {-180, 89.95, 180, 90}, 36, 12);
+            Samples sm = cs.sample(g, List.of("v"));
+            int checked = 0;
+            for (int p = 0; p < sm.size(); p++) {
+                double[] nn = all.nearest(g.lon()[p], g.lat()[p], r);
+                if (Math.abs(nn[1] - r) < 0.01 || nn[2] - nn[1] < 0.01) continue;
+                checked++;
+                assertEquals(nn[0] >= 0, sm.has(p), "pixel " + p);
+                if (nn[0] >= 0) assertEquals(all.ids()[(int) nn[0]], sm.cellId(p));
+            }
+            assertTrue(checked > 300, "checked " + checked);
+        }
+    }
+}
