@@ -10,6 +10,7 @@ import org.apache.sis.referencing.CommonCRS;
 import org.healpixzarr.DataException;
 import org.healpixzarr.FormatException;
 import org.healpixzarr.coverage.CellSampler;
+import org.healpixzarr.coverage.Crs;
 import org.healpixzarr.coverage.TargetGrid;
 import org.healpixzarr.dggs.DggsStore;
 import org.healpixzarr.dggs.VariableInfo;
@@ -44,7 +45,7 @@ final class SamplerCoverageBackend implements CoverageBackend {
     @Override
     public void writeGeoTiff(Layer layer, String crsCode, double[] wsen, int width, int height, int[] bands, OutputStream out)
             throws IOException, DataException {
-        CoordinateReferenceSystem crs = decode(crsCode);
+        CoordinateReferenceSystem crs = Crs.decode(crsCode);
         GeneralEnvelope geo = new GeneralEnvelope(CommonCRS.WGS84.normalizedGeographic());
         geo.setRange(0, wsen[0], wsen[2]);
         geo.setRange(1, wsen[1], wsen[3]);
@@ -67,13 +68,5 @@ final class SamplerCoverageBackend implements CoverageBackend {
             throw new FormatException(DataException.describe(layer.name(), "layer has no store", "at least one store", 0, "check the catalogue"));
         }
         return layer.samplers().get(0);
-    }
-
-    private static CoordinateReferenceSystem decode(String code) throws DataException {
-        try {
-            return org.apache.sis.referencing.CRS.forCode(code);
-        } catch (org.opengis.util.FactoryException e) {
-            throw new FormatException(DataException.describe("CRS", "unknown CRS", "EPSG:4326, CRS:84, EPSG:3857, EPSG:326xx/327xx", code, null));
-        }
     }
 }

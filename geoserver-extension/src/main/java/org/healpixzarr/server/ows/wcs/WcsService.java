@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.healpixzarr.DataException;
+import org.healpixzarr.coverage.Crs;
 import org.healpixzarr.server.catalog.Layer;
 import org.healpixzarr.server.catalog.LayerResolver;
 import org.healpixzarr.server.ows.OwsException;
@@ -43,10 +44,6 @@ public final class WcsService implements OwsService {
     static final String EPSG_URL = "http://www.opengis.net/def/crs/EPSG/0/";
     static final String NATIVE_CRS = EPSG_URL + "4326";
     private static final System.Logger LOG = System.getLogger(WcsService.class.getName());
-    private static final Pattern EPSG_CODE = Pattern.compile(
-            "(?i)(?:EPSG:|urn:ogc:def:crs:EPSG:[0-9.]*:|https?://www\\.opengis\\.net/def/crs/EPSG/[0-9.]+/)(\\d{1,6})");
-    private static final Pattern CRS84 = Pattern.compile(
-            "(?i)CRS:84|OGC:CRS84|urn:ogc:def:crs:OGC:[0-9.]*:CRS84|https?://www\\.opengis\\.net/def/crs/OGC/[0-9.]+/CRS84");
     /** {@code axis[,crs](low[,high])}. */
     private static final Pattern SUBSET = Pattern.compile("^\\s*([A-Za-z_][\\w.\\-]*)\\s*(?:,\\s*([^()]*?)\\s*)?\\(\\s*([^,()]*?)\\s*(?:,\\s*([^,()]*?)\\s*)?\\)\\s*$");
     /** {@code axis(value)} within a comma list. */
@@ -115,17 +112,11 @@ public final class WcsService implements OwsService {
     }
 
     /**
-     * The canonical code of a CRS a WCS request may name (EPSG code, URN or {@code http://www.opengis.net/def/crs/}
-     * URL; CRS84), or {@code null} if not supported.
+     * The canonical code of a CRS a WCS request may name (code, URN or {@code http://www.opengis.net/def/crs/} URL
+     * of one of {@link Crs#SUPPORTED}), or {@code null} if not supported.
      */
     static String canonicalCrs(String crs) {
-        String c = crs.trim();
-        if (CRS84.matcher(c).matches()) return "CRS:84";
-        Matcher m = EPSG_CODE.matcher(c);
-        if (!m.matches()) return null;
-        int code = Integer.parseInt(m.group(1));
-        if (code == 4326 || code == 3857 || (code >= 32601 && code <= 32660) || (code >= 32701 && code <= 32760)) return "EPSG:" + code;
-        return null;
+        return Crs.canonical(crs);
     }
 
     /** The coverage id of a layer: its name as an NCName ({@code ws:name} becomes {@code ws__name}). */

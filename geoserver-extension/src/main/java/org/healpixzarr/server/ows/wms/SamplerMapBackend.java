@@ -8,6 +8,7 @@ import java.util.List;
 import org.healpixzarr.DataException;
 import org.healpixzarr.FormatException;
 import org.healpixzarr.coverage.CellSampler;
+import org.healpixzarr.coverage.Crs;
 import org.healpixzarr.coverage.Samples;
 import org.healpixzarr.coverage.TargetGrid;
 import org.healpixzarr.dggs.DggsStore;
@@ -31,7 +32,7 @@ final class SamplerMapBackend implements MapBackend {
     @Override
     public BufferedImage render(Layer layer, String crs, double[] bbox, int width, int height, Style style)
             throws IOException, DataException {
-        TargetGrid grid = TargetGrid.of(decode(crs), bbox, width, height);
+        TargetGrid grid = TargetGrid.of(Crs.decode(crs), bbox, width, height);
         List<CellSampler> samplers = layer.samplers();
         if (samplers.size() == 1) return Renderer.render(samplers.get(0), grid, style, null);
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
@@ -53,7 +54,7 @@ final class SamplerMapBackend implements MapBackend {
     @Override
     public PointInfo pointInfo(Layer layer, String crsCode, double[] bbox, int width, int height, int i, int j)
             throws IOException, DataException {
-        CoordinateReferenceSystem crs = decode(crsCode);
+        CoordinateReferenceSystem crs = Crs.decode(crsCode);
         // The pixel size that chose the depth of the map: that of the whole grid (at its centre). A coarser grid
         // over the same box has a pixel size exactly k times larger, so a big map need not be materialised.
         int k = 1;
@@ -96,14 +97,5 @@ final class SamplerMapBackend implements MapBackend {
             throw new FormatException(DataException.describe(layer.name(), "layer has no store", "at least one store", 0, "check the catalogue"));
         }
         return layer.samplers().get(0);
-    }
-
-    /** A canonical code ({@link WmsService#canonicalCrs}) to a CRS. */
-    static CoordinateReferenceSystem decode(String code) throws DataException {
-        try {
-            return org.apache.sis.referencing.CRS.forCode(code);
-        } catch (org.opengis.util.FactoryException e) {
-            throw new FormatException(DataException.describe("CRS", "unknown CRS", "CRS:84, EPSG:4326, EPSG:3857, EPSG:326xx/327xx", code, null));
-        }
     }
 }

@@ -10,10 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.healpixzarr.DataException;
+import org.healpixzarr.coverage.Crs;
 import org.healpixzarr.render.Style;
 import org.healpixzarr.server.catalog.Layer;
 import org.healpixzarr.server.catalog.LayerResolver;
@@ -35,11 +34,10 @@ public final class WmsService implements OwsService {
     static final String VERSION = "1.3.0";
     /** CRSs advertised in the capabilities (UTM zones are accepted in requests too). */
     static final List<String> ADVERTISED_CRS = List.of("CRS:84", "EPSG:4326", "EPSG:3857");
-    static final String CRS_LIST = "CRS:84, EPSG:4326, EPSG:3857 or a WGS 84 / UTM zone EPSG:326xx (north), EPSG:327xx (south)";
+    static final String CRS_LIST = Crs.SUPPORTED;
     static final List<String> INFO_FORMATS = List.of("text/plain", "application/json", "text/html");
     static final List<String> MAP_FORMATS = List.of("image/png", "image/jpeg");
     private static final System.Logger LOG = System.getLogger(WmsService.class.getName());
-    private static final Pattern EPSG = Pattern.compile("(?i)EPSG:(\\d{1,6})");
 
     private final MapBackend backend;
 
@@ -91,18 +89,10 @@ public final class WmsService implements OwsService {
     }
 
     /**
-     * The canonical code of a CRS a WMS request may name ({@code CRS:84}, {@code EPSG:4326}, {@code EPSG:3857}, UTM
-     * zones {@code EPSG:32601..32660} and {@code EPSG:32701..32760}), or {@code null} if not supported.
+     * The canonical code of a CRS a WMS request may name ({@link Crs#SUPPORTED}), or {@code null} if not supported.
      */
     static String canonicalCrs(String crs) {
-        String c = crs.trim();
-        if (c.equalsIgnoreCase("CRS:84") || c.equalsIgnoreCase("OGC:CRS84")) return "CRS:84";
-        Matcher m = EPSG.matcher(c);
-        if (!m.matches()) return null;
-        int code = Integer.parseInt(m.group(1));
-        if (code == 4326 || code == 3857 || (code >= 32601 && code <= 32660) || (code >= 32701 && code <= 32760)) return "EPSG:" + code;
-        if (code == 900913) return "EPSG:3857";
-        return null;
+        return Crs.canonical(crs);
     }
 
     private OwsResponse getMap(OwsRequest r, LayerResolver resolver) throws OwsException, IOException, DataException {
