@@ -32,9 +32,10 @@ class CellSamplerTest {
     static void stores() throws Exception {
         patch = dir.resolve("patch.zarr");
         obs = Fixtures.writeGrid(patch, 10, 45, D_LON, D_LAT, 200, 150, 1000);
-        Fixtures.addOverviews(patch, 14, 14, 12, 10);
+        Fixtures.keepLevels(patch, 14, 12, 10);
         plain = dir.resolve("plain.zarr");
         Fixtures.writeGrid(plain, 10, 45, D_LON, D_LAT, 200, 150, 1000);
+        Fixtures.keepLevels(plain);
     }
 
     static double edge(int d) {

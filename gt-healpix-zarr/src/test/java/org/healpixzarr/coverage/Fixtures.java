@@ -68,58 +68,39 @@ final class Fixtures {
      * Adds overview levels the way the overview writer lays them out: {@code overviews/<d>} DGGS-Zarr groups (mean of
      * {@code v}, first valid {@code k}, {@code count} uint32), and root facts {@code native_depth}, {@code overview_depths}.
      */
-    static void addOverviews(Path store, int nativeDepth, int... depths) throws Exception {
-        long[] ids;
-        float[] v;
-        byte[] k;
-        try (DggsStore s = DggsStore.open(store)) {
-            ids = s.readCellIds(0, s.cellCount());
-            v = (float[]) s.read("v", 0, s.cellCount());
-            k = (byte[]) s.read("k", 0, s.cellCount());
+    /**
+     * Rebuilds the pyramid down to the coarsest of {@code depths}, then keeps only the levels {@code depths} (deletes the others and lists
+     * the kept ones in the root facts and multiscales), so tests can pin a pyramid with gaps.
+     */
+    static void keepLevels(Path store, int... depths) throws Exception {
+        java.util.Set<Integer> keep = new java.util.HashSet<>();
+        for (int d : depths) keep.add(d);
+        if (depths.length > 0) org.healpixzarr.dggs.Overviews.rebuild(store, java.util.Arrays.stream(depths).min().getAsInt());
+        Path ov = store.resolve("overviews");
+        List<Integer> kept = new ArrayList<>();
+        try (var levels = Files.list(ov)) {
+            for (Path l : levels.filter(Files::isDirectory).toList()) {
+                int d = Integer.parseInt(l.getFileName().toString());
+                if (keep.contains(d)) {
+                    kept.add(d);
+                } else {
+                    try (var w = Files.walk(l)) {
+                        w.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+                    }
+                }
+            }
         }
-        List<Integer> written = new ArrayList<>();
-        for (int d : depths) {
-            TreeMap<Long, double[]> agg = new TreeMap<>(); // sum, count, first k
-            for (int i = 0; i < ids.length; i++) {
-                long p = ids[i] >>> (2 * (29 - d));
-                double[] a = agg.computeIfAbsent(p, x -> new double[] {0, 0, -127});
-                a[0] += v[i];
-                a[1]++;
-                if (a[2] == -127 && k[i] != -127) a[2] = k[i];
-            }
-            int m = agg.size();
-            long[] oid = new long[m];
-            float[] ov = new float[m];
-            byte[] ok = new byte[m];
-            int[] oc = new int[m];
-            int q = 0;
-            for (Map.Entry<Long, double[]> e : agg.entrySet()) {
-                oid[q] = e.getKey();
-                ov[q] = (float) (e.getValue()[0] / e.getValue()[1]);
-                oc[q] = (int) e.getValue()[1];
-                ok[q] = (byte) e.getValue()[2];
-                q++;
-            }
-            Path tmp = store.resolveSibling(store.getFileName() + "-ov" + d);
-            try (DggsWriter w = DggsWriter.builder(tmp).depth(d).chunking(257, 2)
-                    .variable(new VariableSpec("v", DataType.FLOAT32, 1, Float.NaN, Map.of("units", "K"), VariableKind.QUANTITY))
-                    .variable(new VariableSpec("k", DataType.INT8, 1, (byte) -127, Map.of(), VariableKind.CLASS))
-                    .variable(new VariableSpec("count", DataType.UINT32, 1, null, Map.of(), VariableKind.QUANTITY))
-                    .build()) {
-                w.add(oid, new Object[] {ov, ok, oc}, 0, m);
-                w.finish();
-            }
-            Files.createDirectories(store.resolve("overviews"));
-            Files.move(tmp, store.resolve("overviews").resolve(Integer.toString(d)));
-            written.add(d);
-        }
+        if (kept.size() != keep.size()) throw new AssertionError("the writer built levels " + kept + ", expected all of " + keep);
         Path zj = store.resolve("zarr.json");
         ObjectMapper om = new ObjectMapper();
         ObjectNode root = (ObjectNode) om.readTree(zj.toFile());
-        ObjectNode facts = (ObjectNode) root.with("attributes").with("healpix_zarr");
-        facts.put("native_depth", nativeDepth);
-        ArrayNode od = facts.putArray("overview_depths");
-        written.stream().sorted((a, b) -> b - a).forEach(od::add);
+        ObjectNode attrs = (ObjectNode) root.get("attributes");
+        ArrayNode od = ((ObjectNode) attrs.get("healpix_zarr")).putArray("overview_depths");
+        kept.stream().sorted((a, b) -> b - a).forEach(od::add);
+        ArrayNode layout = (ArrayNode) attrs.get("multiscales").get("layout");
+        for (int i = layout.size() - 1; i >= 0; i--) {
+            if (!keep.contains(layout.get(i).get("refinement_level").asInt())) layout.remove(i);
+        }
         om.writerWithDefaultPrettyPrinter().writeValue(zj.toFile(), root);
     }
 

@@ -58,9 +58,7 @@ final class SamplerCoverageBackend implements CoverageBackend {
         }
         double[] box = {e.getMinimum(0), e.getMinimum(1), e.getMaximum(0), e.getMaximum(1)};
         TargetGrid grid = TargetGrid.of(crs, box, width, height);
-        // TODO(merge render): GeoTiffExport.write(first(layer), grid, layer.variable(), bands, out);
-        first(layer);
-        throw new UnsupportedOperationException("render.GeoTiffExport is not merged yet (grid " + grid.width() + "x" + grid.height() + ")");
+        org.healpixzarr.render.GeoTiffExport.write(first(layer), grid, layer.variable(), bands, out);
     }
 
     private static CellSampler first(Layer layer) throws FormatException {
