@@ -87,12 +87,17 @@ public final class CellSampler {
      */
     public int depthFor(double pixelSizeMetres) {
         if (overviewDepths.length == 0 || !(pixelSizeMetres > 0)) return store.depth();
-        double e0 = HealpixGrid.of(store.ellipsoid(), 0).cellEdgeMetres();
-        int d = (int) Math.ceil(Math.log(e0 / pixelSizeMetres) / Math.log(2) - 1e-9);
-        d = Math.max(0, Math.min(HealpixGrid.MAX_DEPTH, d));
+        int d = pixelDepth(pixelSizeMetres);
         if (d > nativeDepth) return store.depth();
         for (int od : overviewDepths) if (od >= d) return od;
         return store.depth();
+    }
+
+    /** The coarsest depth whose cell edge is ≤ the pixel size, in [0, 29]. */
+    private int pixelDepth(double pixelSizeMetres) {
+        double e0 = HealpixGrid.of(store.ellipsoid(), 0).cellEdgeMetres();
+        int d = (int) Math.ceil(Math.log(e0 / pixelSizeMetres) / Math.log(2) - 1e-9);
+        return Math.max(0, Math.min(HealpixGrid.MAX_DEPTH, d));
     }
 
     /**
@@ -122,7 +127,7 @@ public final class CellSampler {
         int[] offset = new int[n];
         long[][] ids = new long[level.chunks][];
         if (level == base) nearest(level, lon, lat, pixelSizeMetres, cellId, chunk, offset, ids);
-        else lookup(level, lon, lat, cellId, chunk, offset, ids);
+        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, cellId, chunk, offset, ids);
         boolean[] used = new boolean[level.chunks];
         for (int c : chunk) if (c >= 0) used[c] = true;
         Map<String, Samples.Column> columns = new LinkedHashMap<>();
@@ -162,11 +167,21 @@ public final class CellSampler {
 
     // ------------------------------------------------------------------ level mode
 
-    /** Each point takes the cell it falls in at the level's depth, if the level stores it. */
-    private static void lookup(Level level, double[] lon, double[] lat, long[] cellId, int[] chunk, int[] offset,
-                               long[][] ids) throws IOException, DataException {
+    /**
+     * Each point takes the cell it falls in at the level's depth, if the level stores it. When the pixels are coarser
+     * than the level (a request coarser than the coarsest level, {@code coarser} &gt; 0 depths), a point takes the
+     * first stored cell inside its pixel-sized cell (the ancestor {@code coarser} depths up), so that sparse data
+     * (a narrow swath, a subsampled frame) stays visible at every zoom instead of being hit only where a pixel
+     * centre falls exactly in an occupied cell.
+     */
+    private static void lookup(Level level, int coarser, double[] lon, double[] lat, long[] cellId, int[] chunk,
+                               int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
         level.grid.hash(lon, lat, cellId, 0, n);
+        if (coarser > 0) {
+            coarse(level, 2 * coarser, cellId, chunk, offset, ids);
+            return;
+        }
         long lastId = Long.MIN_VALUE;
         int lastChunk = -1, lastOffset = 0;
         for (int p = 0; p < n; p++) {
@@ -190,6 +205,41 @@ public final class CellSampler {
             chunk[p] = lastChunk;
             offset[p] = lastOffset;
             if (lastChunk < 0) cellId[p] = -1;
+        }
+    }
+
+    /** {@link #lookup} for pixels {@code shift/2} depths coarser than the level: first stored cell in the ancestor. */
+    private static void coarse(Level level, int shift, long[] cellId, int[] chunk, int[] offset, long[][] ids)
+            throws IOException, DataException {
+        long lastAncestor = Long.MIN_VALUE;
+        int lastChunk = -1, lastOffset = 0;
+        long lastId = -1;
+        for (int p = 0; p < cellId.length; p++) {
+            long id = cellId[p];
+            long ancestor = id < 0 ? -1 : id >>> shift;
+            if (ancestor != lastAncestor) {
+                lastAncestor = ancestor;
+                lastChunk = -1;
+                lastId = -1;
+                if (ancestor >= 0) {
+                    long first = ancestor << shift, end = (ancestor + 1) << shift;
+                    long row = level.lowerBound(first, ids);
+                    if (row < level.cells) {
+                        int c = (int) (row / level.chunkCells);
+                        int k = (int) (row - (long) c * level.chunkCells);
+                        long[] chunkIds = ids[c];
+                        if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
+                        if (chunkIds[k] < end) {
+                            lastChunk = c;
+                            lastOffset = k;
+                            lastId = chunkIds[k];
+                        }
+                    }
+                }
+            }
+            chunk[p] = lastChunk;
+            offset[p] = lastOffset;
+            cellId[p] = lastChunk < 0 ? -1 : lastId;
         }
     }
 
