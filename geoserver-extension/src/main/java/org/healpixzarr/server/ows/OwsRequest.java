@@ -24,11 +24,15 @@ public record OwsRequest(String baseUrl, Map<String, List<String>> params) {
         params = java.util.Collections.unmodifiableMap(m);
     }
 
-    /** The single value of a parameter, or {@code null}; a repeated parameter is a client error. */
+    /**
+     * The single value of a parameter, or {@code null}; a parameter repeated with different values is a client error.
+     * Repeats of the same value are accepted: clients such as OWSLib append {@code service=WMS} to a capabilities
+     * link that already carries {@code SERVICE=WMS}.
+     */
     public String get(String name) throws OwsException {
         List<String> v = params.get(name.toUpperCase(Locale.ROOT));
         if (v == null || v.isEmpty()) return null;
-        if (v.size() > 1) {
+        if (v.size() > 1 && v.stream().anyMatch(x -> !x.equals(v.get(0)))) {
             throw new OwsException(400, "InvalidParameterValue", name, "parameter " + name + " given " + v.size() + " times");
         }
         return v.get(0);
