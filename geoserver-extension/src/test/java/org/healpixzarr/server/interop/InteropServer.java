@@ -84,7 +84,14 @@ final class InteropServer {
             double h = 0.08, hx = h / Math.cos(Math.toRadians(c[1]));
             zoom = new double[] {c[0] - hx, c[1] - h, c[0] + hx, c[1] + h};
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            try (var files = Files.walk(dataDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort: a temporary folder
+            }
+        }));
     }
 
     static synchronized InteropServer get() throws IOException {

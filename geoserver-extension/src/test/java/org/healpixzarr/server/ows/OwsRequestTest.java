@@ -19,6 +19,12 @@ class OwsRequestTest {
     }
 
     @Test
+    void otherRepeatsAreRefusedEvenIfIdentical() {
+        OwsRequest r = new OwsRequest("http://h/ows", Map.of("WIDTH", List.of("64"), "width", List.of("64")));
+        assertEquals(400, assertThrows(OwsException.class, () -> r.get("WIDTH")).status());
+    }
+
+    @Test
     void conflictingRepeatsAreRefused() {
         OwsRequest r = new OwsRequest("http://h/ows", Map.of("SERVICE", List.of("WMS"), "service", List.of("WCS")));
         OwsException e = assertThrows(OwsException.class, () -> r.get("SERVICE"));
