@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * @param params  upper-cased name to values in order of appearance
  */
 public record OwsRequest(String baseUrl, Map<String, List<String>> params) {
+    private static final java.util.Set<String> REPEATABLE = java.util.Set.of("SERVICE", "VERSION", "REQUEST");
+
     public OwsRequest {
         TreeMap<String, List<String>> m = new TreeMap<>();
         for (var e : params.entrySet()) {
@@ -24,11 +26,15 @@ public record OwsRequest(String baseUrl, Map<String, List<String>> params) {
         params = java.util.Collections.unmodifiableMap(m);
     }
 
-    /** The single value of a parameter, or {@code null}; a repeated parameter is a client error. */
+    /**
+     * The single value of a parameter, or {@code null}; a repeated parameter is a client error, except
+     * {@code SERVICE}, {@code VERSION} and {@code REQUEST} repeated with the same value: clients such as OWSLib
+     * append {@code service=WMS} to a capabilities link that already carries {@code SERVICE=WMS}.
+     */
     public String get(String name) throws OwsException {
         List<String> v = params.get(name.toUpperCase(Locale.ROOT));
         if (v == null || v.isEmpty()) return null;
-        if (v.size() > 1) {
+        if (v.size() > 1 && !(REPEATABLE.contains(name.toUpperCase(Locale.ROOT)) && v.stream().allMatch(x -> x.equals(v.get(0))))) {
             throw new OwsException(400, "InvalidParameterValue", name, "parameter " + name + " given " + v.size() + " times");
         }
         return v.get(0);

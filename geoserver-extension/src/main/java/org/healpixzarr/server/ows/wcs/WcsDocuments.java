@@ -33,6 +33,11 @@ final class WcsDocuments {
         x.leaf("ows:Fees", "NONE");
         x.leaf("ows:AccessConstraints", "NONE");
         x.end();
+        // optional in OWS 2.0, but OWSLib (0.27) fails on capabilities without it
+        x.start("ows:ServiceProvider");
+        x.leaf("ows:ProviderName", "healpix-zarr");
+        x.start("ows:ServiceContact").end();
+        x.end();
         x.start("ows:OperationsMetadata");
         for (String op : List.of("GetCapabilities", "DescribeCoverage", "GetCoverage")) {
             x.start("ows:Operation", "name", op).start("ows:DCP").start("ows:HTTP");

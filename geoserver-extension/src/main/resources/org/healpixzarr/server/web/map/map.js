@@ -175,13 +175,20 @@
       statusEl.className = '';
       statusEl.textContent = layers.length ? layers.length + ' layer(s)' : 'No layer published yet: add one on the admin page.';
       var entries = layers.map(add);
-      // ?layers=ws:a,ws:b shows those layers and zooms to the first (links from the admin page, scripted checks)
-      var wanted = (new URLSearchParams(location.search).get('layers') || '').split(',').filter(Boolean);
+      // ?layers=ws:a,ws:b shows those layers and zooms to the first (links from the admin page, scripted checks);
+      // &bbox=west,south,east,north (degrees) zooms to that box instead
+      var query = new URLSearchParams(location.search);
+      var wanted = (query.get('layers') || '').split(',').filter(Boolean);
       var first = null;
       entries.forEach(function (e) {
         if (wanted.indexOf(e.layer.name) >= 0) { e.show(); first = first || e.layer; }
       });
-      if (first && first.bounds) map.fitBounds(first.bounds);
+      var box = (query.get('bbox') || '').split(',').map(Number);
+      if (box.length === 4 && box.every(isFinite) && box[0] < box[2] && box[1] < box[3]) {
+        map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      } else if (first && first.bounds) {
+        map.fitBounds(first.bounds);
+      }
     })
     .catch(function (e) { fail(String(e.message || e)); });
 })();
