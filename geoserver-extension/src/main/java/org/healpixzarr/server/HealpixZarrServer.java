@@ -122,6 +122,9 @@ public final class HealpixZarrServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // behind a reverse proxy (TLS, another host or port), absolute links in capabilities follow the
+        // Forwarded / X-Forwarded-* headers the proxy sets, so clients are sent back through the proxy
+        http.addCustomizer(new org.eclipse.jetty.server.ForwardedRequestCustomizer());
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(b.bind);
         connector.setPort(b.port);

@@ -57,6 +57,19 @@ class ServerRealDataTest {
     static final IntPredicate TRANSPARENT = argb -> (argb >>> 24) == 0;
 
     @Test
+    void capabilitiesLinksFollowTheReverseProxy() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.base() + "/ows?SERVICE=WMS&REQUEST=GetCapabilities"))
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "maps.example.org").build();
+        String caps = client.send(req, HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(caps.contains("xlink:href=\"https://maps.example.org/ows"), caps.substring(0, Math.min(2000, caps.length())));
+        assertTrue(!caps.contains("http://127.0.0.1"), "a direct link leaked past the proxy");
+        String direct = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.base() + "/ows?SERVICE=WMS&REQUEST=GetCapabilities"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(direct.contains("xlink:href=\"" + s.base() + "/ows"), "without a proxy the links are the server's own");
+    }
+
+    @Test
     void transparentPngOfTheWholeFrameDrawsOnlyNearObservations() throws Exception {
         BufferedImage img = decode(s.get(getMap(InteropServer.LAYER, s.bbox, W, H, "&FORMAT=image/png&TRANSPARENT=TRUE")), "image/png", W, H);
         assertTrue(img.getColorModel().hasAlpha());
