@@ -37,12 +37,25 @@ hz render "$work/cm.zarr" --var cloud_type --bbox 3,37.5,9,42.5 --size 600 --crs
 hz render "$work/cop.zarr" --var cloud_top_height --style magma --range 6000,12000 --bbox 3,37.5,9,42.5 --size 600 \
   --crs EPSG:3857 --background '#202020' -o "$here/earthcare_cloud_top_height_zoom_magma.png"
 
-# TESSERA embeddings: one band per colour map, and the PCA view when the store carries the 'pca' attribute
-if hz convert tessera "$root/gt-healpix-zarr/src/test/resources/tessera" --year 2024 -o "$work/tessera" >/dev/null 2>"$work/tessera.err"; then
-  store=$(find "$work/tessera" -name '*.zarr' -maxdepth 4 | sort | head -1)
-  hz render "$store" --var embeddings --style band0 --size 512 --legend -o "$here/tessera_band0.png"
-  hz render "$store" --var embeddings --style magma:band7 --size 512 --legend -o "$here/tessera_band7_magma.png"
-  if hz render "$store" --var embeddings --style pca --size 512 --legend -o "$here/tessera_pca.png" 2>/dev/null; then :; else
+# TESSERA embeddings: one band per colour map, and the PCA view when the store carries the 'pca' attribute.
+# One full tile (0.15 E 52.05 N, ~690 x 1100 pixels at 10 m) from ../shared/fixtures/make_tessera.py when it is there
+# (Debian python3-numpy python3-pyproj python3-gdal); else the test samples, cropped to 64 x 48 pixels of their tiles,
+# which fill only a corner of the tile's box.
+tgen=$root/../shared/fixtures/make_tessera.py
+tbox=()
+if [ -f "$tgen" ] && /usr/bin/python3 "$tgen" "$work/tin" --tile 0.15 52.05 >/dev/null 2>&1; then
+  tsrc=$work/tin
+  tbox=(--bbox 0.1,52.0,0.2,52.1) # the tile's box (a store's bbox is conservative by up to ~6 km)
+else
+  echo "note: $tgen unusable, using the cropped test samples" >&2
+  tsrc=$root/gt-healpix-zarr/src/test/resources/tessera
+fi
+if hz convert tessera "$tsrc" --year 2024 -o "$work/tessera" >/dev/null 2>"$work/tessera.err"; then
+  # the tile straddles two depth-8 partitions: draw the larger partition store
+  store=$(du -s $(find "$work/tessera" -name '*.zarr' -maxdepth 4) | sort -n | tail -1 | cut -f2)
+  hz render "$store" --var embeddings --style band0 --size 300 "${tbox[@]}" --legend -o "$here/tessera_band0.png"
+  hz render "$store" --var embeddings --style magma:band7 --size 300 "${tbox[@]}" --legend -o "$here/tessera_band7_magma.png"
+  if hz render "$store" --var embeddings --style pca --size 300 "${tbox[@]}" --legend -o "$here/tessera_pca.png" 2>/dev/null; then :; else
     echo "note: no 'pca' attribute on $store/embeddings: tessera_pca.png not made" >&2
   fi
 else

@@ -301,16 +301,18 @@ public final class CellSampler {
         long[] candId = new long[total];
         long[] candRow = new long[total];
         int q = 0;
+        double[][] centres = new double[level.chunks][];
         for (int k = 0; k < all.length; k++) {
             long a = rowFrom[k];
             for (long r = a, end = a + (start[k + 1] - start[k]); r < end; r++, q++) {
                 int c = (int) (r / level.chunkCells);
                 long[] chunkIds = ids[c];
                 if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
-                long id = chunkIds[(int) (r - (long) c * level.chunkCells)];
-                double[] ll = level.grid.center(id);
-                unit(ll[0], ll[1], xyz, 3 * q);
-                candId[q] = id;
+                double[] cc = centres[c];
+                if (cc == null) cc = centres[c] = level.centres(c);
+                int o = (int) (r - (long) c * level.chunkCells);
+                System.arraycopy(cc, 3 * o, xyz, 3 * q, 3);
+                candId[q] = chunkIds[o];
                 candRow[q] = r;
             }
         }
@@ -321,6 +323,10 @@ public final class CellSampler {
         double rho = t == s ? 0 : 1.5 * sub.cellEdgeMetres() / TargetGrid.EARTH_RADIUS;
         double[] pv = new double[3];
         double[] mc = new double[3];
+        // cos/sin of the longitudes, memoised direct-mapped: rows of CRS:84, EPSG:4326 and Mercator grids repeat
+        // their columns' longitudes (the cache only saves trigonometry: a miss computes it)
+        double[] memoLon = new double[1024], memoCos = new double[1024], memoSin = new double[1024];
+        Arrays.fill(memoLon, Double.NaN);
         int[] list = new int[Math.max(16, total)];
         int listSize = 0;
         long lastSub = Long.MIN_VALUE;
@@ -368,9 +374,17 @@ public final class CellSampler {
                 cosLat = Math.cos(r);
                 sinLat = Math.sin(r);
             }
-            double l = Math.toRadians(lon[p]);
-            pv[0] = cosLat * Math.cos(l);
-            pv[1] = cosLat * Math.sin(l);
+            double lonP = lon[p];
+            long bits = Double.doubleToRawLongBits(lonP);
+            int slot = (int) (bits ^ (bits >>> 29) ^ (bits >>> 41)) & 1023;
+            if (memoLon[slot] != lonP) {
+                double l = Math.toRadians(lonP);
+                memoLon[slot] = lonP;
+                memoCos[slot] = Math.cos(l);
+                memoSin[slot] = Math.sin(l);
+            }
+            pv[0] = cosLat * memoCos[slot];
+            pv[1] = cosLat * memoSin[slot];
             pv[2] = sinLat;
             double best = limit;
             int bestQ = -1;
@@ -392,14 +406,27 @@ public final class CellSampler {
         }
     }
 
-    /** Sorted distinct non-negative values. */
+    /**
+     * Sorted distinct non-negative values. Pixels repeat few cells (runs along a row, the same cells row after
+     * row): a small open-addressing set drops the repeats before the sort.
+     */
     private static long[] distinct(long[] v) {
+        int cap = Integer.highestOneBit(Math.max(16, Math.min(v.length, 1 << 20)) * 2);
+        long[] set = new long[cap];
+        Arrays.fill(set, -1);
         long[] c = new long[v.length];
         int m = 0;
         long last = Long.MIN_VALUE;
         for (long x : v) {
-            if (x >= 0 && x != last) c[m++] = x;
+            if (x < 0 || x == last) continue;
             last = x;
+            if (m < cap / 2) {
+                int i = (int) ((x * 0x9E3779B97F4A7C15L) >>> 40) & (cap - 1);
+                while (set[i] >= 0 && set[i] != x) i = (i + 1) & (cap - 1);
+                if (set[i] == x) continue;
+                set[i] = x;
+            }
+            c[m++] = x;
         }
         Arrays.sort(c, 0, m);
         int u = 0;

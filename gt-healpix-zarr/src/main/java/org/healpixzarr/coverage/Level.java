@@ -80,6 +80,27 @@ final class Level {
         return (long[]) v;
     }
 
+    /**
+     * The centres of the cells of chunk c as unit vectors ({@link CellSampler#unit}: x, y, z per row), cached like
+     * the ids (key {@code /xyz}: no variable name contains a slash), so repeated nearest-observation requests over
+     * the same cells skip the inverse HEALPix projection.
+     */
+    double[] centres(int c) throws IOException, DataException {
+        ChunkCache.Key k = new ChunkCache.Key(token, "/xyz", c);
+        Object v = cache.get(k);
+        if (v == null) {
+            long[] ids = ids(c);
+            double[] xyz = new double[3 * ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                double[] ll = grid.center(ids[i]);
+                CellSampler.unit(ll[0], ll[1], xyz, 3 * i);
+            }
+            cache.put(k, xyz, 24L * ids.length);
+            v = xyz;
+        }
+        return (double[]) v;
+    }
+
     /** The values of chunk c of a variable (cached; shared: do not modify), {@code bands} values per row. */
     Object values(VariableInfo variable, int c) throws IOException, DataException {
         ChunkCache.Key k = new ChunkCache.Key(token, variable.name(), c);

@@ -195,23 +195,61 @@ class CellSamplerTest {
     @Test
     void poleHasNoHoleAndMatchesBruteForce() throws Exception {
         Path pole = dir.resolve("pole.zarr");
-        // rings of points around the north pole every ~450 m
+        // rings of points around the north pole every ~450 m (1 degree of longitude apart on each ring: ~100 m
+        // spacing, so the writer records native depth 16 and builds levels down to its stop rule)
         Fixtures.writeGrid(pole, -180, 89.9, 1.0, D_LAT, 360, 26, 5000);
         try (DggsStore s = DggsStore.open(pole)) {
             CellSampler cs = CellSampler.of(s);
             double r = cs.radiusMetres();
+            assertEquals(edge(cs.nativeDepth()), r, 1e-6);
             Fixtures.AllCells all = Fixtures.AllCells.of(s);
-            TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {-180, 89.95, 180, 90}, 36, 12);
+            // pixels finer than the native cell edge: nearest-observation mode
+            TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {-180, 89.95, 180, 90}, 180, 60);
+            assertTrue(g.pixelSizeMetres() < r, g.pixelSizeMetres() + " m pixels, radius " + r);
             Samples sm = cs.sample(g, List.of("v"));
-            int checked = 0;
+            assertEquals(29, sm.depth());
+            int checked = 0, hits = 0;
             for (int p = 0; p < sm.size(); p++) {
                 double[] nn = all.nearest(g.lon()[p], g.lat()[p], r);
                 if (Math.abs(nn[1] - r) < 0.01 || nn[2] - nn[1] < 0.01) continue;
                 checked++;
                 assertEquals(nn[0] >= 0, sm.has(p), "pixel " + p);
-                if (nn[0] >= 0) assertEquals(all.ids()[(int) nn[0]], sm.cellId(p));
+                if (nn[0] >= 0) {
+                    hits++;
+                    assertEquals(all.ids()[(int) nn[0]], sm.cellId(p));
+                }
             }
-            assertTrue(checked > 300, "checked " + checked);
+            assertTrue(checked > 5000 && hits > 1000, "checked " + checked + ", hits " + hits);
+        }
+    }
+
+    @Test
+    void poleLevelReadMatchesTheObservations() throws Exception {
+        Path pole = dir.resolve("pole-levels.zarr");
+        Fixtures.writeGrid(pole, -180, 89.9, 1.0, D_LAT, 360, 26, 5000);
+        try (DggsStore s = DggsStore.open(pole)) {
+            CellSampler cs = CellSampler.of(s);
+            // ~485 m pixels, coarser than the native edge: read from a level of the writer's pyramid
+            TargetGrid g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {-180, 89.95, 180, 90}, 36, 12);
+            int d = cs.depthFor(g.pixelSizeMetres());
+            assertTrue(d < cs.nativeDepth() && d < 29, "depth " + d);
+            Samples sm = cs.sample(g, List.of("v", "count"));
+            assertEquals(d, sm.depth());
+            // oracle from the observations, not the level: the parents at depth d and how many observations each holds
+            Map<Long, Integer> counts = new java.util.HashMap<>();
+            for (long id : s.readCellIds(0, s.cellCount())) counts.merge(id >>> (2 * (29 - d)), 1, Integer::sum);
+            HealpixGrid hg = HealpixGrid.of(Ellipsoid.WGS84, d);
+            int hits = 0;
+            for (int p = 0; p < sm.size(); p++) {
+                long id = hg.hash(g.lon()[p], g.lat()[p]);
+                Integer c = counts.get(id);
+                assertEquals(c != null, sm.has(p), "pixel " + p);
+                if (c == null) continue;
+                hits++;
+                assertEquals(id, sm.cellId(p));
+                assertEquals((long) c, sm.count(p), "pixel " + p);
+            }
+            assertTrue(hits > 300, "hits " + hits);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.awt.image.RenderedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import org.healpixzarr.dggs.DggsStore;
 import org.healpixzarr.dggs.DggsWriter;
 import org.healpixzarr.dggs.VariableKind;
 import org.healpixzarr.dggs.VariableSpec;
+import org.healpixzarr.healpix.Ellipsoid;
+import org.healpixzarr.healpix.HealpixGrid;
 import org.healpixzarr.zarr.DataType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,7 +225,11 @@ class DggsZarrDataStoreTest {
         }
     }
 
-    /** TESSERA-like store: dequantised embeddings (128 bands) and the PCA colour view from the pca attribute. */
+    /**
+     * TESSERA-like store (the converter's attributes: {@code pca}, {@code scale_variable}): dequantised embeddings
+     * (128 bands) and the PCA colour view from the pca attribute, in nearest-observation mode and from a level of
+     * the writer's pyramid (re-quantised mean of the dequantised vectors).
+     */
     @Test
     void embeddingsAreDequantisedAndGetAPcaView() throws Exception {
         Path store = dir.resolve("tessera.zarr");
@@ -252,46 +259,105 @@ class DggsZarrDataStoreTest {
         pca.put("components", comps);
         pca.put("range", List.of(List.of(-1.5, 1.5), List.of(-1.0, 1.0), List.of(-0.5, 2.0)));
         try (DggsWriter wr = DggsWriter.builder(store)
-                .variable(new VariableSpec("embeddings", DataType.INT8, bands, null, Map.of("pca", pca), VariableKind.QUANTITY))
+                .variable(new VariableSpec("embeddings", DataType.INT8, bands, null, Map.of("pca", pca, "scale_variable", "scales"),
+                        VariableKind.QUANTITY))
                 .variable(new VariableSpec("scales", DataType.FLOAT32, 1, null, Map.of(), VariableKind.QUANTITY)).build()) {
             wr.add(ids, new Object[] {emb, scales}, 0, n);
             wr.finish();
         }
+        // the writer's native depth for ~90 m spacing is 17 (50 m cells); also keep a coarser level (200 m cells)
+        Fixtures.keepLevels(store, 17, 15);
         try (DggsZarrDataStore ds = DggsZarrDataStore.open(store); DggsStore s = DggsStore.open(store)) {
+            assertEquals(17, ds.sampler().nativeDepth());
             List<GridCoverageResource> rs = ds.components();
             assertEquals(List.of("embeddings", "scales", "embeddings_pca"),
                     rs.stream().map(DggsZarrDataStoreTest::id).toList());
             assertEquals(bands, rs.get(0).getSampleDimensions().size());
             assertEquals("embeddings_5", rs.get(0).getSampleDimensions().get(5).getName().toString());
+            byte[] stored = (byte[]) s.read("embeddings", 0, s.cellCount());
+            float[] sc = (float[]) s.read("scales", 0, s.cellCount());
+            long[] storedIds = s.readCellIds(0, s.cellCount());
+
+            // pixels finer than the native cell edge: nearest observation
+            int w = 48, h = 36;
             GridGeometry domain = TargetGrid.gridGeometry(CommonCRS.defaultGeographic(),
-                    new double[] {20.01, 50.005, 20.03, 50.02}, 24, 18);
+                    new double[] {20.01, 50.005, 20.03, 50.02}, w, h);
             TargetGrid tg = TargetGrid.of(domain);
+            double radius = ds.sampler().radiusMetres();
+            assertTrue(tg.pixelSizeMetres() < radius, tg.pixelSizeMetres() + " m pixels, radius " + radius);
+            assertEquals(29, ds.sampler().depthFor(tg.pixelSizeMetres()));
             Raster e = rs.get(0).read(domain, 3, 100).render(null).getData();
             Raster p = rs.get(2).read(domain).render(null).getData();
             Fixtures.AllCells all = Fixtures.AllCells.of(s);
-            byte[] stored = (byte[]) s.read("embeddings", 0, s.cellCount());
-            float[] sc = (float[]) s.read("scales", 0, s.cellCount());
-            double radius = ds.sampler().radiusMetres();
             int checked = 0;
             for (int q = 0; q < tg.lon().length; q++) {
-                int i = q % 24, j = q / 24;
+                int i = q % w, j = q / w;
                 double[] nn = all.nearest(tg.lon()[q], tg.lat()[q], radius);
                 if (nn[0] < 0 || nn[2] - nn[1] < 0.01) continue;
                 int row = (int) nn[0];
                 checked++;
-                assertEquals(stored[row * bands + 3] * sc[row], e.getSampleFloat(i, j, 0), 1e-6);
-                assertEquals(stored[row * bands + 100] * sc[row], e.getSampleFloat(i, j, 1), 1e-6);
+                double[] vec = new double[bands];
+                for (int b = 0; b < bands; b++) vec[b] = stored[row * bands + b] * (double) sc[row];
+                assertEquals(vec[3], e.getSampleFloat(i, j, 0), 1e-6);
+                assertEquals(vec[100], e.getSampleFloat(i, j, 1), 1e-6);
+                for (int k = 0; k < 3; k++) assertEquals(pcaView(vec, mean, comps, pca, k), p.getSampleFloat(i, j, k), 1e-5);
+            }
+            assertTrue(checked > 800, "checked " + checked);
+
+            // ~210 m pixels: the depth-15 level; oracle: the mean dequantised vector of the observations of each
+            // depth-15 cell, computed here from the native rows (the level holds it re-quantised: within half a step)
+            int d = 15;
+            double px = HealpixGrid.of(Ellipsoid.WGS84, d).cellEdgeMetres() * 1.05;
+            double lat0 = 50.0135, lon0 = 20.0235;
+            double dLat = Math.toDegrees(px / TargetGrid.EARTH_RADIUS), dLon = dLat / Math.cos(Math.toRadians(lat0));
+            int lw = 24, lh = 20;
+            GridGeometry coarse = TargetGrid.gridGeometry(CommonCRS.defaultGeographic(), new double[] {lon0 - lw / 2.0 * dLon,
+                    lat0 - lh / 2.0 * dLat, lon0 + lw / 2.0 * dLon, lat0 + lh / 2.0 * dLat}, lw, lh);
+            TargetGrid cg = TargetGrid.of(coarse);
+            assertEquals(d, ds.sampler().depthFor(cg.pixelSizeMetres()));
+            Map<Long, double[]> sums = new HashMap<>(); // per depth-15 cell: sum of vectors, then the count
+            for (int r = 0; r < storedIds.length; r++) {
+                double[] acc = sums.computeIfAbsent(storedIds[r] >>> (2 * (29 - d)), x -> new double[bands + 1]);
+                for (int b = 0; b < bands; b++) acc[b] += stored[r * bands + b] * (double) sc[r];
+                acc[bands]++;
+            }
+            Raster le = rs.get(0).read(coarse, 3, 100).render(null).getData();
+            Raster lp = rs.get(2).read(coarse).render(null).getData();
+            HealpixGrid g15 = HealpixGrid.of(Ellipsoid.WGS84, d);
+            int hits = 0, misses = 0;
+            for (int q = 0; q < cg.lon().length; q++) {
+                int i = q % lw, j = q / lw;
+                double[] acc = sums.get(g15.hash(cg.lon()[q], cg.lat()[q]));
+                if (acc == null) {
+                    misses++;
+                    assertTrue(Float.isNaN(le.getSampleFloat(i, j, 0)) && Float.isNaN(lp.getSampleFloat(i, j, 0)), "pixel " + q);
+                    continue;
+                }
+                hits++;
+                double[] vec = new double[bands];
+                double max = 0;
+                for (int b = 0; b < bands; b++) max = Math.max(max, Math.abs(vec[b] = acc[b] / acc[bands]));
+                double halfStep = max / 127 / 2 * 1.0001 + 1e-7;
+                assertEquals(vec[3], le.getSampleFloat(i, j, 0), halfStep, "pixel " + q);
+                assertEquals(vec[100], le.getSampleFloat(i, j, 1), halfStep, "pixel " + q);
                 for (int k = 0; k < 3; k++) {
-                    double dot = 0;
-                    for (int b = 0; b < bands; b++) dot += (stored[row * bands + b] * (double) sc[row] - mean.get(b)) * comps.get(k).get(b);
+                    double l1 = 0;
+                    for (int b = 0; b < bands; b++) l1 += Math.abs(comps.get(k).get(b));
                     List<?> range = (List<?>) ((List<?>) pca.get("range")).get(k);
-                    double lo = (Double) range.get(0), hi = (Double) range.get(1);
-                    double want = Math.max(0, Math.min(1, (dot - lo) / (hi - lo)));
-                    assertEquals(want, p.getSampleFloat(i, j, k), 1e-5);
+                    double span = (Double) range.get(1) - (Double) range.get(0);
+                    assertEquals(pcaView(vec, mean, comps, pca, k), lp.getSampleFloat(i, j, k), halfStep * l1 / span + 1e-5, "pixel " + q);
                 }
             }
-            assertTrue(checked > 200, "checked " + checked);
+            assertTrue(hits > 100 && misses > 20, hits + " hits, " + misses + " misses");
         }
-        assertNotNull(store);
+    }
+
+    /** Component k of the PCA view of a dequantised vector: projection scaled by the range to [0, 1]. */
+    static double pcaView(double[] vec, List<Double> mean, List<List<Double>> comps, Map<String, Object> pca, int k) {
+        double dot = 0;
+        for (int b = 0; b < vec.length; b++) dot += (vec[b] - mean.get(b)) * comps.get(k).get(b);
+        List<?> range = (List<?>) ((List<?>) pca.get("range")).get(k);
+        double lo = (Double) range.get(0), hi = (Double) range.get(1);
+        return Math.max(0, Math.min(1, (dot - lo) / (hi - lo)));
     }
 }

@@ -126,11 +126,16 @@ final class Fixtures {
             return new AllCells(ids, lon, lat);
         }
 
-        /** Row of the nearest cell centre within r metres (haversine), or -1; and the distances of best and runner-up. */
+        /**
+         * Row of the nearest cell centre within r metres (haversine), or -1; and the distances of best and runner-up
+         * (infinite for a cell farther than r + 1 m: such cells are skipped by their latitude alone).
+         */
         double[] nearest(double plon, double plat, double r) {
             int best = -1;
             double bd = Double.POSITIVE_INFINITY, second = Double.POSITIVE_INFINITY;
+            double band = Math.toDegrees((r + 1) / R); // a haversine distance is at least R times the latitude difference
             for (int i = 0; i < ids.length; i++) {
+                if (Math.abs(lat[i] - plat) > band) continue;
                 double d = haversine(plon, plat, lon[i], lat[i]);
                 if (d < bd) {
                     second = bd;

@@ -154,9 +154,8 @@ class StylesTest {
         Random rnd = new Random(3);
         long[] ids = RenderFixtures.lattice(20, -30, 0.0005, 20);
         Arrays.sort(ids);
-        // 64, not TESSERA's 128: the overview writer of main currently fails on 128-band stores
-        // ("shard shape [4194304, 128] exceeds 2^31 bytes", as TesseraConversionTest shows)
-        int bands = 64;
+        // TESSERA's 128 bands (their overview aggregates once failed with "shard shape [4194304, 128] exceeds 2^31 bytes")
+        int bands = 128;
         byte[] emb = new byte[ids.length * bands];
         float[] scales = new float[ids.length];
         Path with = RenderFixtures.embeddings(dir.resolve("emb-pca.zarr"), ids, bands, RenderFixtures.randomPca(bands, rnd), rnd, emb, scales);
