@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.healpixzarr.DataException;
 import org.healpixzarr.coverage.Crs;
 import org.healpixzarr.render.Style;
@@ -97,10 +101,16 @@ public final class WmsService implements OwsService {
 
     private OwsResponse getMap(OwsRequest r, LayerResolver resolver) throws OwsException, IOException, DataException {
         MapRequest m = MapRequest.parse(r, resolver, true);
+        BufferedImage first = backend.render(m.layers().get(0), m.crs(), m.bbox(), m.width(), m.height(), m.styles().get(0));
+        if (m.layers().size() == 1 && first.getType() == BufferedImage.TYPE_INT_ARGB
+                && first.getWidth() == m.width() && first.getHeight() == m.height()) {
+            return image(first, m.format(), m.transparent(), m.background()); // the layer's image is the map
+        }
         BufferedImage map = new BufferedImage(m.width(), m.height(), BufferedImage.TYPE_INT_ARGB);
         Graphics2D g = map.createGraphics();
         try {
-            for (int k = 0; k < m.layers().size(); k++) {
+            g.drawImage(first, 0, 0, null);
+            for (int k = 1; k < m.layers().size(); k++) {
                 g.drawImage(backend.render(m.layers().get(k), m.crs(), m.bbox(), m.width(), m.height(), m.styles().get(k)), 0, 0, null);
             }
         } finally {
@@ -124,8 +134,18 @@ public final class WmsService implements OwsService {
                 g.dispose();
             }
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(out, jpeg ? "jpeg" : "png", bytes)) throw new IOException("no ImageIO writer for " + format);
+        // encoded in memory: ImageIO.write(image, format, OutputStream) would buffer through a temporary file
+        // (ImageIO's disk cache is on by default), one per request
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(jpeg ? "jpeg" : "png");
+        if (!writers.hasNext()) throw new IOException("no ImageIO writer for " + format);
+        ImageWriter writer = writers.next();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(ios);
+            writer.write(out);
+        } finally {
+            writer.dispose();
+        }
         return new OwsResponse(200, format, bytes.toByteArray());
     }
 
