@@ -1,5 +1,6 @@
 package org.healpixzarr.server.ows.wcs;
 
+import org.healpixzarr.server.ows.Xml;
 import java.util.List;
 import java.util.Locale;
 import org.healpixzarr.server.catalog.Layer;

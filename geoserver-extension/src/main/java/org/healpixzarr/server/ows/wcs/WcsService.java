@@ -1,5 +1,6 @@
 package org.healpixzarr.server.ows.wcs;
 
+import org.healpixzarr.server.ows.Xml;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

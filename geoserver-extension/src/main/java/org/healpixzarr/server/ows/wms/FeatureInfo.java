@@ -1,5 +1,6 @@
 package org.healpixzarr.server.ows.wms;
 
+import org.healpixzarr.server.ows.Xml;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

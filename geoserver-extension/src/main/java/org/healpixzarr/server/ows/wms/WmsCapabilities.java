@@ -1,5 +1,6 @@
 package org.healpixzarr.server.ows.wms;
 
+import org.healpixzarr.server.ows.Xml;
 import java.awt.image.BufferedImage;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package org.healpixzarr.server.ows.wms;
 
+import org.healpixzarr.server.ows.Xml;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

@@ -1,4 +1,4 @@
-package org.healpixzarr.server.ows.wms;
+package org.healpixzarr.server.ows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -7,15 +7,15 @@ import java.util.Deque;
 /**
  * A minimal streaming XML writer: every attribute value and text node is escaped, and characters that XML 1.0
  * cannot carry (control characters, lone surrogates) are replaced, so whatever a client sent can be echoed safely.
- * Not thread-safe (one per document).
+ * Shared by the WMS and WCS documents. Not thread-safe (one per document).
  */
-final class Xml {
+public final class Xml {
     private final StringBuilder sb = new StringBuilder(4096).append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     private final Deque<String> open = new ArrayDeque<>();
     private boolean inTag;
 
     /** Opens an element; {@code attrs} are name/value pairs, pairs with a null value are omitted. */
-    Xml start(String name, String... attrs) {
+    public Xml start(String name, String... attrs) {
         closeTag();
         sb.append('<').append(name);
         for (int i = 0; i + 1 < attrs.length; i += 2) {
@@ -26,13 +26,13 @@ final class Xml {
         return this;
     }
 
-    Xml text(String text) {
+    public Xml text(String text) {
         closeTag();
         sb.append(escape(text));
         return this;
     }
 
-    Xml end() {
+    public Xml end() {
         String name = open.pop();
         if (inTag) {
             sb.append("/>");
@@ -44,11 +44,11 @@ final class Xml {
     }
 
     /** {@code <name attrs>text</name>}. */
-    Xml leaf(String name, String text, String... attrs) {
+    public Xml leaf(String name, String text, String... attrs) {
         return start(name, attrs).text(text).end();
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         if (!open.isEmpty()) throw new IllegalStateException("unclosed " + open);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -61,7 +61,7 @@ final class Xml {
     }
 
     /** Escapes markup characters and replaces characters not allowed in XML 1.0 with U+FFFD. */
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
