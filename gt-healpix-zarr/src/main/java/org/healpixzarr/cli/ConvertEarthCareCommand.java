@@ -51,9 +51,8 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
             description = "Only these variables (store names, comma separated). Default: all.")
     List<String> variables;
 
-    @Option(names = "--duplicates", defaultValue = "keep-first", paramLabel = "POLICY",
-            description = "Two pixels in one cell: keep-first (count them) or fail. Default: ${DEFAULT-VALUE}.")
-    String duplicates;
+    @picocli.CommandLine.Mixin
+    DuplicatesOption duplicates;
 
     @Option(names = "--layout", defaultValue = "sparse", paramLabel = "LAYOUT",
             description = "sparse (default): only occupied cells. dense: every cell of every occupied chunk at "
@@ -94,12 +93,7 @@ final class ConvertEarthCareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DuplicatePolicy policy = switch (duplicates.toLowerCase(Locale.ROOT)) {
-            case "keep-first" -> DuplicatePolicy.KEEP_FIRST;
-            case "fail" -> DuplicatePolicy.FAIL;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--duplicates must be keep-first or fail, found '" + duplicates + "'");
-        };
+        DuplicatePolicy policy = duplicates.policy();
         boolean dense = switch (layout.toLowerCase(Locale.ROOT)) {
             case "sparse" -> false;
             case "dense" -> true;

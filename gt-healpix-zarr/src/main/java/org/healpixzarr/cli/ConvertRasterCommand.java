@@ -42,9 +42,8 @@ final class ConvertRasterCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "The bands hold classes (overviews take the mode) rather than quantities (mean).")
     boolean classes;
 
-    @Option(names = "--duplicates", defaultValue = "keep-first", paramLabel = "POLICY",
-            description = "Two pixels in one cell: keep-first (count them) or fail. Default: ${DEFAULT-VALUE}.")
-    String duplicates;
+    @picocli.CommandLine.Mixin
+    DuplicatesOption duplicates;
 
     @Option(names = "--memory-budget", defaultValue = "768", paramLabel = "MiB",
             description = "Memory for sorting before spilling to disk, MiB (default ${DEFAULT-VALUE}).")
@@ -58,12 +57,7 @@ final class ConvertRasterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DuplicatePolicy policy = switch (duplicates.toLowerCase(Locale.ROOT)) {
-            case "keep-first" -> DuplicatePolicy.KEEP_FIRST;
-            case "fail" -> DuplicatePolicy.FAIL;
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--duplicates must be keep-first or fail, found '" + duplicates + "'");
-        };
+        DuplicatePolicy policy = duplicates.policy();
         boolean single = files.size() == 1;
         if (!single && output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zarr")) {
             throw new InconsistentDataException(DataException.describe(output.toString(), "several rasters given for one store",

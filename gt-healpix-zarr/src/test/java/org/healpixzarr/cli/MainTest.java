@@ -25,6 +25,17 @@ class MainTest {
     }
 
     @Test
+    void unknownDuplicatePolicyIsAUsageErrorOfEveryConverterThatTakesIt() throws Exception {
+        Path in = Files.writeString(dir.resolve("in.tif"), "not read: the option is checked first");
+        for (String kind : new String[] {"earthcare", "raster"}) {
+            Run r = Cli.cli("convert", kind, in.toString(), "--duplicates", "merge", "-o", dir.resolve(kind + ".zarr").toString());
+            assertEquals(2, r.code(), kind + ": " + r.err());
+            assertTrue(r.err().contains("--duplicates must be keep-first or fail, found 'merge'"), kind + ": " + r.err());
+            assertTrue(!Files.exists(dir.resolve(kind + ".zarr")), kind + ": nothing written");
+        }
+    }
+
+    @Test
     void hashPrintsHealpixGeoVectors() {
         Run r = Cli.cliWithInput("0 6\n50 -12\n\n# comment\n25 45\n", "hash", "--depth", "3");
         assertEquals(0, r.code(), r.err());
