@@ -11,11 +11,6 @@ mkdir -p "$WORK"
 JAR=gt-healpix-zarr/target/healpix-zarr.jar
 BJAR=benchmarks/target/benchmarks.jar
 [ -f "$JAR" ] && [ -f "$BJAR" ] || mvn -q -B -DskipTests package
-FRAME=$WORK/frame-06109D
-if [ ! -f "$FRAME/done" ]; then
-  rm -rf "$FRAME"
-  /usr/bin/python3 "$SHARED/fixtures/make_earthcare_msi.py" "$FRAME" --rows 11216 --cols 357 --frame D --orbit 6109 >/dev/null
-  touch "$FRAME/done"
-fi
+. bench/frame.sh
 [ -d "$WORK/ours.zarr" ] || java -jar "$JAR" convert earthcare "$FRAME" -o "$WORK/ours.zarr" -q --no-stac
 java -jar "$BJAR" CoverageReadBenchmark -p store="$WORK/ours.zarr" -f 1 -wi 3 -w 3s -i 5 -r 4s

@@ -41,13 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- data: frame, store, GeoTIFF, observation points ------------------------------------------------------------
-FRAME=$WORK/frame-06109D
-if [ ! -f "$FRAME/done" ]; then
-  log "generating the full-size frame"
-  rm -rf "$FRAME"
-  $PY "$SHARED/fixtures/make_earthcare_msi.py" "$FRAME" --rows 11216 --cols 357 --frame D --orbit 6109 >/dev/null
-  touch "$FRAME/done"
-fi
+PYTHON=$PY . bench/frame.sh
 STORE=$WORK/stores/frame.zarr
 if [ ! -f "$WORK/stores/done" ]; then
   log "converting (with overviews)"
