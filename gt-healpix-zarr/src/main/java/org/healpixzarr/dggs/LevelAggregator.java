@@ -37,6 +37,26 @@ abstract class LevelAggregator {
     /** The output arrays of level j (created by the caller), with their buffers. */
     abstract Output[] outputs(int j);
 
+    /**
+     * Aggregates batch rows [0, len): the rows before {@code evRow[e]} close levels 0..{@code evTop[e]} after them.
+     * The loop is {@link #runBatch}; the aggregators of the common one-band variables (mean, 8-bit mode, OR) carry
+     * their own copy of it, so that the JIT compiles it for their class alone with {@link #accumulate} and
+     * {@link #emit} inlined: the loop shared by all aggregators makes those megamorphic calls, and a batch is
+     * called too rarely for its callers' types to reach the loop, which is compiled on its own (on-stack replacement).
+     */
+    abstract void batch(int[] evRow, int[] evTop, int events, int len);
+
+    /** The loop of {@link #batch}. */
+    final void runBatch(int[] evRow, int[] evTop, int events, int len) {
+        int r0 = 0;
+        for (int e = 0; e < events; e++) {
+            accumulate(r0, evRow[e]);
+            close(evTop[e]);
+            r0 = evRow[e];
+        }
+        accumulate(r0, len);
+    }
+
     /** Closes levels 0..top. */
     final void close(int top) {
         for (int j = 0; j <= top; j++) {
@@ -45,23 +65,36 @@ abstract class LevelAggregator {
         }
     }
 
-    /** One output array of one level and its buffer of {@code capacity × bands} values. */
-    static final class Output {
+    /** One output array of one level and its buffer of {@code capacity × bands} values, written front to back. */
+    static final class Output implements AutoCloseable {
         final ZarrArray array;
         final int bands;
         final Object buffer;
+        private final ZarrArray.RowAppender appender;
+        private long appended;
 
         Output(ZarrArray array, int capacity) {
             this.array = array;
             this.bands = array.shape().length > 1 ? (int) array.shape()[1] : 1;
             this.buffer = array.dataType().newArray(capacity * bands);
+            this.appender = array.appender();
         }
 
-        /** Writes the first {@code n} cells of the buffer at row {@code at}. */
+        /** Writes the first {@code n} cells of the buffer at row {@code at}, which must follow the rows written before. */
         void write(long at, int n) throws IOException {
-            Object part = Columns.slice(buffer, 0, n * bands);
-            if (bands == 1) array.write(new long[] {at}, new int[] {n}, part);
-            else array.write(new long[] {at, 0}, new int[] {n, bands}, part);
+            if (at != appended) throw new IllegalStateException(array + ": rows written out of order at " + at + ", expected " + appended);
+            appender.append(buffer, n);
+            appended += n;
+        }
+
+        /** Stores the last chunk and shard (all rows written). */
+        void finish() throws IOException {
+            appender.finish();
+        }
+
+        @Override
+        public void close() throws IOException {
+            appender.close();
         }
 
         /** Moves cells [from, from + n) to the start of the buffer. */
@@ -154,6 +187,11 @@ abstract class LevelAggregator {
 
     /** QUANTITY: mean of the valid values per band, float32 (float64 for 32/64-bit sources). */
     static final class Mean extends LevelAggregator {
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            runBatch(evRow, evTop, events, len);
+        }
+
         private final String name;
         private final DataType type;
         private final DataType outType;
@@ -223,6 +261,21 @@ abstract class LevelAggregator {
 
     /** BITS: bitwise OR of the valid values per band, in the source type; the fill value when none is valid. */
     static final class Or extends LevelAggregator {
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            // runBatch's loop, copied so that it is compiled for this class alone (see batch)
+            int r0 = 0;
+            for (int e = 0; e < events; e++) {
+                accumulate(r0, evRow[e]);
+                for (int j = 0, top = evTop[e]; j <= top; j++) {
+                    emit(j);
+                    pos[j]++;
+                }
+                r0 = evRow[e];
+            }
+            accumulate(r0, len);
+        }
+
         private final String name;
         private final DataType type;
         private final int bands;
@@ -288,6 +341,11 @@ abstract class LevelAggregator {
 
     /** CLASS: the most frequent valid value per band (ties: the smallest), in the source type; fill when none. */
     static final class Mode extends LevelAggregator {
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            runBatch(evRow, evTop, events, len);
+        }
+
         private final String name;
         private final DataType type;
         private final int bands;
@@ -423,6 +481,11 @@ abstract class LevelAggregator {
      * ±127). Rows whose scale is missing are left out; a cell without any has fill values and a NaN scale.
      */
     static final class Embedding extends LevelAggregator {
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            runBatch(evRow, evTop, events, len);
+        }
+
         private final String name;
         private final String scaleName;
         private final DataType scaleType;
@@ -506,6 +569,54 @@ abstract class LevelAggregator {
 
     /** {@link Mean} for one band, with typed loops for float columns. */
     static final class Mean1 extends LevelAggregator {
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            if (type != DataType.FLOAT32 || !out32) {
+                runBatch(evRow, evTop, events, len);
+                return;
+            }
+            // float32 to float32, level 0 kept in locals: the same operations, in the same order, as
+            // accumulate + emit(0) (a segment's sum from 0, added to the carried sum; mean as double, then float)
+            float[] v = (float[]) col;
+            float f = (float) fill.value;
+            boolean d = fill.declared;
+            float[] o0 = (float[]) out[0].buffer;
+            boolean up = levels > 1;
+            double s0 = sum[0];
+            long c0 = n[0];
+            int p0 = pos[0];
+            int r0 = 0;
+            for (int e = 0; ; e++) {
+                int r1 = e < events ? evRow[e] : len;
+                double s = 0;
+                long c = 0;
+                for (int i = r0; i < r1; i++) {
+                    float x = v[i];
+                    if (x != x || d && x == f) continue;
+                    s += x;
+                    c++;
+                }
+                s0 += s;
+                c0 += c;
+                r0 = r1;
+                if (e == events) break;
+                o0[p0++] = c0 == 0 ? Float.NaN : (float) (s0 / c0);
+                if (up) {
+                    sum[1] += s0;
+                    n[1] += c0;
+                }
+                s0 = 0;
+                c0 = 0;
+                for (int j = 1, top = evTop[e]; j <= top; j++) {
+                    emit(j);
+                    pos[j]++;
+                }
+            }
+            sum[0] = s0;
+            n[0] = c0;
+            pos[0] = p0;
+        }
+
         private final String name;
         private final DataType type;
         private final boolean out32;
@@ -587,6 +698,40 @@ abstract class LevelAggregator {
 
     /** {@link Mode} for one band of 8-bit codes: a 256-bin histogram per level, cleared through its touched bins. */
     static final class Mode8 extends LevelAggregator {
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            // level-0 cells of one observation (most of them at the native depth) skip the histogram: the same
+            // result as accumulate + emit(0)
+            byte[] o0 = (byte[]) out[0].buffer;
+            boolean d = fill.declared;
+            byte f = (byte) fill.bits;
+            boolean up = levels > 1;
+            int r0 = 0;
+            for (int e = 0; e < events; e++) {
+                int r1 = evRow[e];
+                if (r1 - r0 == 1 && nt[0] == 0) {
+                    byte b = col[r0];
+                    if (d && b == f) {
+                        o0[pos[0]] = fillCode;
+                    } else {
+                        int k = b & 0xFF;
+                        o0[pos[0]] = b;
+                        if (up && counts[1][k]++ == 0) touched[1][nt[1]++] = k;
+                    }
+                } else {
+                    accumulate(r0, r1);
+                    emit(0);
+                }
+                pos[0]++;
+                for (int j = 1, top = evTop[e]; j <= top; j++) {
+                    emit(j);
+                    pos[j]++;
+                }
+                r0 = r1;
+            }
+            accumulate(r0, len);
+        }
+
         private final String name;
         private final boolean signed;
         private final Fill fill;

@@ -49,7 +49,8 @@ public final class Overviews {
     public static final String MULTISCALES_UUID = "d35379db-88df-4056-af3a-620245f8e347";
     /** Name of the per-cell observation count of every level. */
     public static final String COUNT = "count";
-    private static final long OUTPUT_BUDGET = 48L << 20;
+    /** Bytes of finished level cells buffered before they are written (at least one chunk per level). */
+    private static final long OUTPUT_BUDGET = 8L << 20;
     private static final int MAX_SCAN = 1 << 16;
 
     private Overviews() {}
@@ -423,7 +424,7 @@ public final class Overviews {
             this.levels = depths.length;
             this.shifts = new int[levels];
             for (int j = 0; j < levels; j++) shifts[j] = 2 * (depth - depths[j]);
-            this.batch = chunkCells * Math.max(1, Math.min(4, shardCells / chunkCells));
+            this.batch = chunkCells;
             List<LevelVar> vars = plan();
             int bytesPerCell = 12;
             for (LevelVar v : vars) bytesPerCell += v.type.byteSize() * v.bands;
@@ -631,28 +632,31 @@ public final class Overviews {
                     for (LevelAggregator a : aggs) {
                         done.add(pool.submit(() -> {
                             a.read(src, from, from + len);
-                            int r0 = 0;
-                            for (int e = 0; e < events; e++) {
-                                a.accumulate(r0, evRow[e]);
-                                a.close(evTop[e]);
-                                r0 = evRow[e];
-                            }
-                            a.accumulate(r0, len);
+                            a.batch(evRow, evTop, events, len);
                             return null;
                         }));
                     }
                     awaitAll(done);
                     flush(pool, last);
                 }
+                for (int j = 0; j < levels; j++) {
+                    if (written[j] != cells[j]) {
+                        throw new IllegalStateException("level " + depths[j] + ": wrote " + written[j] + " cells, counted " + cells[j]);
+                    }
+                    for (LevelAggregator.Output o : outputs(j)) o.finish();
+                    finishLevel(j);
+                }
             } finally {
                 pool.shutdownNow();
+                for (int j = 0; j < levels; j++) for (LevelAggregator.Output o : outputs(j)) o.close();
             }
-            for (int j = 0; j < levels; j++) {
-                if (written[j] != cells[j]) {
-                    throw new IllegalStateException("level " + depths[j] + ": wrote " + written[j] + " cells, counted " + cells[j]);
-                }
-                finishLevel(j);
-            }
+        }
+
+        /** Every output array of level j: cell ids, counts, then the aggregators'. */
+        private List<LevelAggregator.Output> outputs(int j) {
+            List<LevelAggregator.Output> outs = new ArrayList<>(List.of(idOut[j], countOut[j]));
+            for (LevelAggregator a : aggs) outs.addAll(List.of(a.outputs(j)));
+            return outs;
         }
 
         /** Emits the ids and counts of levels 0..top for the cell holding {@code prevId}. */
@@ -683,9 +687,7 @@ public final class Overviews {
                 keep[j] = n - w;
                 final int jj = j;
                 final long at = written[j];
-                List<LevelAggregator.Output> outs = new ArrayList<>(List.of(idOut[j], countOut[j]));
-                for (LevelAggregator a : aggs) outs.addAll(List.of(a.outputs(j)));
-                for (LevelAggregator.Output o : outs) {
+                for (LevelAggregator.Output o : outputs(j)) {
                     done.add(pool.submit(() -> {
                         o.write(at, w);
                         o.shift(w, fill[jj] - w);

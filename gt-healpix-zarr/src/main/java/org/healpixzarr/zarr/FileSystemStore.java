@@ -120,6 +120,56 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    /** Streams the value to a temporary file next to the key's, renamed into place on commit. */
+    @Override
+    public ValueWriter writer(String key) throws IOException {
+        Path f = file(key);
+        Path dir = f.getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + f.getFileName() + TMP_MARK + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), 1 << 16);
+        return new ValueWriter() {
+            private long pos;
+            private boolean open = true;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (!open) throw new IllegalStateException(key + ": writer closed");
+                out.write(b, off, len);
+                pos += len;
+            }
+
+            @Override
+            public long position() {
+                return pos;
+            }
+
+            @Override
+            public void commit() throws IOException {
+                if (!open) throw new IllegalStateException(key + ": writer closed");
+                open = false;
+                try {
+                    out.close();
+                    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (!open) return;
+                open = false;
+                try {
+                    out.close();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        };
+    }
+
     @Override
     public void delete(String key) throws IOException {
         Files.deleteIfExists(file(key));

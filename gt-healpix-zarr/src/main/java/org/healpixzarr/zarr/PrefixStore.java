@@ -57,4 +57,9 @@ public final class PrefixStore implements Store {
         for (String k : all) out.add(k.substring(prefix.length()));
         return out;
     }
+
+    @Override
+    public ValueWriter writer(String key) throws IOException {
+        return base.writer(prefix + key);
+    }
 }

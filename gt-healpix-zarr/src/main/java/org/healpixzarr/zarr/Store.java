@@ -43,4 +43,57 @@ public interface Store {
      * to list a "directory"), sorted lexicographically. {@code ""} lists everything.
      */
     List<String> list(String prefix) throws IOException;
+
+    /**
+     * A value written in consecutive parts: it replaces the key's value when {@link ValueWriter#commit()} is
+     * called, and is discarded if the writer is closed without a commit, so a reader never sees a partial value.
+     * The default buffers the parts in memory and calls {@link #set} on commit; stores that can stream (the file
+     * system) override it so that memory does not grow with the value.
+     */
+    default ValueWriter writer(String key) throws IOException {
+        Store self = this;
+        return new ValueWriter() {
+            private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            private boolean done;
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (done) throw new IllegalStateException(key + ": writer closed");
+                buf.write(b, off, len);
+            }
+
+            @Override
+            public long position() {
+                return buf.size();
+            }
+
+            @Override
+            public void commit() throws IOException {
+                if (done) throw new IllegalStateException(key + ": writer closed");
+                done = true;
+                self.set(key, buf.toByteArray());
+            }
+
+            @Override
+            public void close() {
+                done = true;
+            }
+        };
+    }
+
+    /** See {@link Store#writer}. Not thread-safe. */
+    interface ValueWriter extends AutoCloseable {
+        /** Appends bytes. */
+        void write(byte[] b, int off, int len) throws IOException;
+
+        /** Bytes written so far. */
+        long position();
+
+        /** Makes the value visible under its key; the writer is then closed. */
+        void commit() throws IOException;
+
+        /** Discards the value unless committed. */
+        @Override
+        void close() throws IOException;
+    }
 }

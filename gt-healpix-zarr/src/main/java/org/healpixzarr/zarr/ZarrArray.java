@@ -445,6 +445,13 @@ public final class ZarrArray {
             }
             i++;
         }
+        storeShard(m, key, enc);
+    }
+
+    /** Stores a shard from its encoded inner chunks (null: empty), or deletes the key when all are empty. */
+    private void storeShard(ArrayMetadata m, String key, byte[][] enc) throws IOException {
+        CodecPipeline.Sharding s = m.pipeline.sharding;
+        int idxSize = s.indexSize(enc.length);
         long total = idxSize;
         boolean any = false;
         for (byte[] e : enc) {
@@ -459,20 +466,180 @@ public final class ZarrArray {
         }
         if (total > Integer.MAX_VALUE - 8) throw new IOException(key + ": shard would exceed 2^31 bytes (" + total + "); use smaller shards");
         byte[] out = new byte[(int) total];
-        ByteBuffer ix = ByteBuffer.allocate(nInner * 16).order(s.indexBigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        long[] off = new long[enc.length], len = new long[enc.length];
         int pos = s.indexAtEnd ? 0 : idxSize;
-        for (byte[] e : enc) {
+        for (int i = 0; i < enc.length; i++) {
+            byte[] e = enc[i];
             if (e == null) {
-                ix.putLong(EMPTY).putLong(EMPTY);
+                off[i] = len[i] = EMPTY;
             } else {
-                ix.putLong(pos).putLong(e.length);
+                off[i] = pos;
+                len[i] = e.length;
                 System.arraycopy(e, 0, out, pos, e.length);
                 pos += e.length;
             }
         }
-        byte[] idx = s.indexCrc ? BytesCodec.Crc32cCodec.INSTANCE.encode(ix.array()) : ix.array();
+        byte[] idx = shardIndex(s, off, len);
         System.arraycopy(idx, 0, out, s.indexAtEnd ? pos : 0, idx.length);
         store.set(key, m.pipeline.encodeBytes(out));
+    }
+
+    /** The encoded shard index: offset and length per inner chunk (EMPTY, EMPTY for none), then the CRC if any. */
+    private static byte[] shardIndex(CodecPipeline.Sharding s, long[] off, long[] len) {
+        ByteBuffer ix = ByteBuffer.allocate(off.length * 16).order(s.indexBigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < off.length; i++) ix.putLong(off[i]).putLong(len[i]);
+        return s.indexCrc ? BytesCodec.Crc32cCodec.INSTANCE.encode(ix.array()) : ix.array();
+    }
+
+    /**
+     * A writer of the whole array in row order (rows along the first dimension), for producers that make the data
+     * once, front to back: every chunk, or shard, is encoded and stored once, as soon as it is complete, and a
+     * shard's inner chunks are streamed to the store ({@link Store#writer}) so that memory stays at one chunk
+     * whatever the shard size. Produces the same objects as {@link #write} of the whole array. Needs chunks (and
+     * shards) that span every dimension but the first.
+     */
+    public RowAppender appender() {
+        return new RowAppender(md);
+    }
+
+    /** See {@link ZarrArray#appender()}. Not thread-safe; {@link #close()} without {@link #finish()} discards the shard being written. */
+    public final class RowAppender implements AutoCloseable {
+        private final ArrayMetadata m;
+        private final CodecPipeline.Sharding s;
+        private final boolean streaming;
+        private final long rows;
+        private final int rowElems;
+        private final int chunkRows;
+        private final int nInner;
+        private final Object chunk;
+        private final int rank;
+        private int inChunk;
+        private long done;
+        private long chunkNo;
+        private int inner;
+        private final long[] off, len;
+        private final byte[][] enc;
+        private Store.ValueWriter w;
+        private boolean finished;
+
+        private RowAppender(ArrayMetadata m) {
+            this.m = m;
+            this.s = m.pipeline.sharding;
+            long[] shape = m.shape();
+            int[] cs = m.chunkShape();
+            int[] ss = m.shardShape();
+            this.rank = shape.length;
+            long re = 1;
+            for (int d = 1; d < rank; d++) {
+                if (cs[d] != shape[d] || ss != null && ss[d] != shape[d]) {
+                    throw new IllegalStateException(ZarrArray.this + ": rows can be appended only with chunks spanning every dimension but the first");
+                }
+                re *= shape[d];
+            }
+            this.rows = shape[0];
+            this.rowElems = Math.toIntExact(re);
+            this.chunkRows = cs[0];
+            this.chunk = m.dataType().newArray(Math.multiplyExact(chunkRows, rowElems));
+            if (m.fillBits() != 0) Regions.fill(chunk, m.fillBits());
+            this.nInner = ss == null ? 1 : ss[0] / cs[0];
+            this.streaming = s != null && s.indexAtEnd && m.pipeline.bytesCodecs.isEmpty();
+            this.off = new long[nInner];
+            this.len = new long[nInner];
+            this.enc = s != null && !streaming ? new byte[nInner][] : null;
+        }
+
+        /**
+         * Appends the first {@code n} rows of {@code data} (C order, {@code n ×} the product of the other dimensions
+         * elements, of the array's {@link DataType#arrayClass()}); the data is copied.
+         */
+        public void append(Object data, int n) throws IOException {
+            if (finished) throw new IllegalStateException("appender finished");
+            if (data == null || data.getClass() != m.dataType().arrayClass()) {
+                throw new IllegalArgumentException("data must be " + m.dataType().arrayClass().getSimpleName() + " for " + m.dataType());
+            }
+            if (n < 0 || (long) n * rowElems > java.lang.reflect.Array.getLength(data)) {
+                throw new IllegalArgumentException(n + " rows do not fit in data of length " + java.lang.reflect.Array.getLength(data));
+            }
+            if (done + n > rows) throw new IllegalArgumentException(ZarrArray.this + ": " + (done + n) + " rows appended, array has " + rows);
+            int r = 0;
+            while (r < n) {
+                int k = Math.min(n - r, chunkRows - inChunk);
+                System.arraycopy(data, r * rowElems, chunk, inChunk * rowElems, k * rowElems);
+                inChunk += k;
+                r += k;
+                done += k;
+                if (inChunk == chunkRows) flushChunk();
+            }
+        }
+
+        /** Stores the last chunk and shard; every row must have been appended. */
+        public void finish() throws IOException {
+            if (finished) throw new IllegalStateException("appender finished");
+            if (done != rows) throw new IllegalStateException(ZarrArray.this + ": " + done + " of " + rows + " rows appended");
+            if (inChunk > 0) flushChunk();
+            if (s != null && inner > 0) {
+                for (int i = inner; i < nInner; i++) off[i] = len[i] = EMPTY;
+                completeShard((chunkNo - 1) / nInner);
+            }
+            finished = true;
+        }
+
+        private long[] coords(long first) {
+            long[] c = new long[rank];
+            c[0] = first;
+            return c;
+        }
+
+        private void flushChunk() throws IOException {
+            byte[] e = Regions.allFill(chunk, m.fillBits()) ? null
+                    : (s != null ? s.inner : m.pipeline).encodeChunk(chunk, m.dataType());
+            if (s == null) {
+                String key = m.chunkKey(path, coords(chunkNo));
+                if (e == null) store.delete(key);
+                else store.set(key, e);
+            } else {
+                if (e == null) {
+                    off[inner] = len[inner] = EMPTY;
+                } else if (streaming) {
+                    if (w == null) w = store.writer(m.chunkKey(path, coords(chunkNo / nInner)));
+                    off[inner] = w.position();
+                    len[inner] = e.length;
+                    w.write(e, 0, e.length);
+                } else {
+                    enc[inner] = e;
+                }
+                if (++inner == nInner) completeShard(chunkNo / nInner);
+            }
+            chunkNo++;
+            inChunk = 0;
+            Regions.fill(chunk, m.fillBits());
+        }
+
+        private void completeShard(long shard) throws IOException {
+            String key = m.chunkKey(path, coords(shard));
+            if (!streaming) {
+                storeShard(m, key, enc.clone());
+                Arrays.fill(enc, null);
+            } else if (w == null) {
+                store.delete(key);
+            } else {
+                byte[] idx = shardIndex(s, off, len);
+                w.write(idx, 0, idx.length);
+                w.commit();
+                w = null;
+            }
+            inner = 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            finished = true;
+            if (w != null) {
+                Store.ValueWriter x = w;
+                w = null;
+                x.close();
+            }
+        }
     }
 
     private static int[] ones(int r) {
