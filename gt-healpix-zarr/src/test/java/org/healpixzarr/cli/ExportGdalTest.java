@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.healpixzarr.coverage.CellSampler;
 import org.healpixzarr.coverage.Crs;
@@ -53,7 +54,7 @@ class ExportGdalTest {
             Cli.Run r = cli("export", cop.toString(), "--var", variable, "--bbox", BOX, "--crs", c[0], "--size", "360x640",
                     "-o", out.toString());
             assertEquals(0, r.code(), r.err());
-            JsonNode info = new ObjectMapper().readTree(ExternalTools.runOk(List.of("gdalinfo", "-json", out.toString()), null));
+            JsonNode info = new ObjectMapper().readTree(ExternalTools.runOk(List.of("gdalinfo", "-json", out.toString()), Map.of()));
             assertEquals(360, info.get("size").get(0).asInt());
             assertEquals(640, info.get("size").get(1).asInt());
             assertTrue(info.get("coordinateSystem").get("wkt").asText().trim().endsWith("ID[\"EPSG\"," + c[1] + "]]"), c[0]);

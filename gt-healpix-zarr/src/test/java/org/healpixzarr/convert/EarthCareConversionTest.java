@@ -156,7 +156,7 @@ class EarthCareConversionTest {
             try (Stream<Path> s = Files.list(in)) {
                 s.map(Path::toString).sorted().forEach(cmd::add);
             }
-            String out = ExternalTools.runOk(cmd, null);
+            String out = ExternalTools.runOk(cmd, Map.of());
             assertTrue(out.startsWith("OK "), out);
             System.out.println(frame + " python oracle: " + out.strip());
         }

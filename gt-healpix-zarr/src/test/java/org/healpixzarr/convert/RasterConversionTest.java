@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.Map;
 import org.healpixzarr.dggs.DggsStore;
 import org.healpixzarr.dggs.DggsValidator;
 import org.healpixzarr.dggs.VariableKind;
@@ -60,13 +61,13 @@ class RasterConversionTest {
         Path o = dir.resolve(out);
         ExternalTools.runOk(List.of("gdal_translate", "-q", "-of", "GTiff", "-ot", type, "-a_srs", srs, "-a_ullr",
                 String.valueOf(ullr[0]), String.valueOf(ullr[1]), String.valueOf(ullr[2]), String.valueOf(ullr[3]),
-                in.toString(), o.toString()), null);
+                in.toString(), o.toString()), Map.of());
         return o;
     }
 
     void oracle(Path store, Path tiff, int noData) throws Exception {
         Path script = Path.of(getClass().getResource("/convert/check_raster_store.py").toURI());
-        String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script.toString(), store.toString(), tiff.toString()), null);
+        String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script.toString(), store.toString(), tiff.toString()), Map.of());
         assertTrue(out.startsWith("OK "), out);
         if (noData >= 0) assertTrue(out.trim().endsWith(" " + noData), out);
     }
@@ -95,11 +96,11 @@ class RasterConversionTest {
         Path a = translate(asc("a.asc", rnd, true), "a.tif", "Int16", "EPSG:32632", 500000, 5000230, 500370, 5000000);
         Path b = translate(asc("b.asc", rnd, true), "b.tif", "Int16", "EPSG:32632", 500000, 5000230, 500370, 5000000);
         Path vrt = dir.resolve("ab.vrt");
-        ExternalTools.runOk(List.of("gdalbuildvrt", "-q", "-separate", vrt.toString(), a.toString(), b.toString()), null);
+        ExternalTools.runOk(List.of("gdalbuildvrt", "-q", "-separate", vrt.toString(), a.toString(), b.toString()), Map.of());
         Path tif = dir.resolve("utm.tif");
-        ExternalTools.runOk(List.of("gdal_translate", "-q", "-of", "GTiff", vrt.toString(), tif.toString()), null);
+        ExternalTools.runOk(List.of("gdal_translate", "-q", "-of", "GTiff", vrt.toString(), tif.toString()), Map.of());
         ExternalTools.runOk(List.of(ExternalTools.PYTHON, "-c", "from osgeo import gdal; d = gdal.Open('" + tif
-                + "', 1); d.GetRasterBand(1).SetDescription('elevation'); d = None"), null);
+                + "', 1); d.GetRasterBand(1).SetDescription('elevation'); d = None"), Map.of());
         Path out = dir.resolve("utm.zarr");
         Run r = cli("convert", "raster", tif.toString(), "-o", out.toString(), "--no-stac", "-q");
         assertEquals(0, r.code(), r.err());
@@ -141,7 +142,7 @@ class RasterConversionTest {
 
         Path plain = dir.resolve("plain.tif"); // pixel grid but no CRS
         ExternalTools.runOk(List.of("gdal_translate", "-q", "-of", "GTiff", asc("p.asc", new Random(SEED + 3), true).toString(),
-                plain.toString()), null);
+                plain.toString()), Map.of());
         Run r2 = cli("convert", "raster", plain.toString(), "-o", out.toString(), "--no-stac");
         assertEquals(1, r2.code(), r2.err());
         assertTrue(r2.err().contains("plain.tif") && r2.err().contains("georeferencing"), r2.err());

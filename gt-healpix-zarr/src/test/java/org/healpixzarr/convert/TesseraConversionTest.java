@@ -65,7 +65,7 @@ class TesseraConversionTest {
         Run r = cli("convert", "tessera", samples().toString(), "--year", "2024", "-o", out.toString(), "-q");
         assertEquals(0, r.code(), r.err());
         String oracle = ExternalTools.runOk(List.of(ExternalTools.PYTHON,
-                Path.of(getClass().getResource("/tessera_oracle.py").toURI()).toString(), samples().toString(), "2024"), null);
+                Path.of(getClass().getResource("/tessera_oracle.py").toURI()).toString(), samples().toString(), "2024"), Map.of());
         HealpixGrid g = HealpixGrid.of(Ellipsoid.WGS84, 29);
         Map<Long, DggsStore> stores = new TreeMap<>();
         long outside = 0, water = 0, invalid = 0, kept = 0, edgeCases = 0;

@@ -32,7 +32,7 @@ class TesseraPcaTest {
         ExternalTools.requirePython("numpy", "osgeo.gdal");
         String json = ExternalTools.runOk(List.of(ExternalTools.PYTHON,
                 Path.of(TesseraPcaTest.class.getResource("/tessera_pca_oracle.py").toURI()).toString(),
-                samples().toString(), "2024", Integer.toString(max)), null);
+                samples().toString(), "2024", Integer.toString(max)), Map.of());
         return new ObjectMapper().readValue(json, Map.class);
     }
 

@@ -477,7 +477,7 @@ class OverviewsTest {
         ExternalTools.requirePython("numpy", "numcodecs");
         Path p = write("s.zarr", new Data(5_000, new Random(SEED + 6)));
         Path script = Path.of(getClass().getResource("/dggs/check_overviews.py").toURI());
-        String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script.toString(), p.toString()), null);
+        String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script.toString(), p.toString()), Map.of());
         assertTrue(out.startsWith("OK"), out);
         try (DggsStore s = DggsStore.open(p)) {
             assertTrue(out.contains("levels " + s.overviewDepths().length), out);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.Map;
 import org.apache.sis.coverage.grid.GridExtent;
 import org.apache.sis.coverage.grid.GridGeometry;
 import org.apache.sis.coverage.grid.PixelInCell;
@@ -73,7 +74,7 @@ class TiffWriterGdalTest {
             try (OutputStream out = Files.newOutputStream(f)) {
                 t.writeTo(out);
             }
-            ExternalTools.Result r = ExternalTools.run(List.of("gdalinfo", "-json", f.toString()), null);
+            ExternalTools.Result r = ExternalTools.run(List.of("gdalinfo", "-json", f.toString()), Map.of());
             assertEquals(0, r.exitCode, r.stderr);
             assertEquals("", r.stderr.trim(), c.name() + ": GDAL warnings");
             JsonNode info = new ObjectMapper().readTree(r.stdout);

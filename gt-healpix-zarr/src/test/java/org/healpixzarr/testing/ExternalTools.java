@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs independent oracles (Debian's python3 with numpy/healpy/zarr/numcodecs, GDAL, node) from tests.
+ * Runs independent oracles and real clients (Debian's python3 with numpy/healpy/zarr/numcodecs/owslib/qgis, GDAL,
+ * node) from tests; shared with the server module's tests through this module's test jar.
  * Outside CI a missing oracle skips the test; with {@code CI=true} (as {@code .ci/run} sets) a missing
  * oracle fails it, so that CI can never pass without the independent check having run.
  */
@@ -33,7 +35,7 @@ public final class ExternalTools {
         String imports = modules.length == 0 ? "pass" : "import " + String.join(", ", modules);
         boolean ok;
         try {
-            ok = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", imports), null).exitCode == 0;
+            ok = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", imports), Map.of()).exitCode == 0;
         } catch (IOException e) {
             ok = false;
         }
@@ -44,7 +46,7 @@ public final class ExternalTools {
     public static void requireCommand(String command) {
         boolean ok;
         try {
-            ok = run(List.of("sh", "-c", "command -v " + command), null).exitCode == 0;
+            ok = run(List.of("sh", "-c", "command -v " + command), Map.of()).exitCode == 0;
         } catch (IOException e) {
             ok = false;
         }
@@ -69,7 +71,7 @@ public final class ExternalTools {
         }
     }
 
-    /** Result of a process. */
+    /** Result of a process (fields, and the same as accessors). */
     public static final class Result {
         public final int exitCode;
         public final String stdout;
@@ -80,15 +82,46 @@ public final class ExternalTools {
             this.stdout = stdout;
             this.stderr = stderr;
         }
+
+        public int exitCode() {
+            return exitCode;
+        }
+
+        public String stdout() {
+            return stdout;
+        }
+
+        public String stderr() {
+            return stderr;
+        }
     }
 
     /** Runs a command with optional stdin text, waits at most 10 minutes. */
     public static Result run(List<String> command, String stdin) throws IOException {
+        return run(command, Map.of(), stdin);
+    }
+
+    /** Runs a command with extra environment variables, waits at most 10 minutes. */
+    public static Result run(List<String> command, Map<String, String> env) throws IOException {
+        return run(command, env, null);
+    }
+
+    /**
+     * Runs a command with extra environment variables and optional stdin text, waits at most 10 minutes. The process
+     * never goes through an HTTP proxy to loopback (servers under test listen there).
+     */
+    public static Result run(List<String> command, Map<String, String> env, String stdin) throws IOException {
         Path out = Files.createTempFile("oracle", ".out");
         Path err = Files.createTempFile("oracle", ".err");
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command))
                     .redirectOutput(out.toFile()).redirectError(err.toFile());
+            Map<String, String> e = pb.environment();
+            for (String v : List.of("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")) e.remove(v);
+            e.put("NO_PROXY", "127.0.0.1,localhost");
+            e.put("no_proxy", "127.0.0.1,localhost");
+            e.put("GDAL_HTTP_TIMEOUT", "120");
+            if (env != null) e.putAll(env);
             Process p = pb.start();
             try (var in = p.getOutputStream()) {
                 if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -109,8 +142,23 @@ public final class ExternalTools {
 
     /** Runs a command and asserts exit code 0, returning stdout. */
     public static String runOk(List<String> command, String stdin) throws IOException {
-        Result r = run(command, stdin);
+        return runOk(command, Map.of(), stdin);
+    }
+
+    /** Runs a command with extra environment variables and asserts exit code 0, returning stdout. */
+    public static String runOk(List<String> command, Map<String, String> env) throws IOException {
+        return runOk(command, env, null);
+    }
+
+    /** Runs a command with extra environment variables and stdin text, asserts exit code 0, returns stdout. */
+    public static String runOk(List<String> command, Map<String, String> env, String stdin) throws IOException {
+        Result r = run(command, env, stdin);
         assertEquals(0, r.exitCode, () -> "command failed: " + command + "\nstdout:\n" + r.stdout + "\nstderr:\n" + r.stderr);
         return r.stdout;
+    }
+
+    /** Runs a command without input and asserts exit code 0, returning stdout. */
+    public static String runOk(String... command) throws IOException {
+        return runOk(List.of(command), Map.of(), null);
     }
 }

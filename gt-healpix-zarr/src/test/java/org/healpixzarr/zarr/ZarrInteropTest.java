@@ -64,7 +64,7 @@ class ZarrInteropTest {
         Path root = dir.resolve("v3.zarr");
         Map<String, Object> expected = writeV3(new FileSystemStore(root));
         for (Map.Entry<String, Object> e : expected.entrySet()) {
-            String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script("read_v3.py"), root.toString(), e.getKey()), null);
+            String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script("read_v3.py"), root.toString(), e.getKey()), Map.of());
             compare(out, e.getValue(), "read_v3.py " + e.getKey());
         }
     }
@@ -77,7 +77,7 @@ class ZarrInteropTest {
         Path root = dir.resolve("v3.zarr");
         Map<String, Object> expected = writeV3(new FileSystemStore(root));
         for (Map.Entry<String, Object> e : expected.entrySet()) {
-            String out = ExternalTools.runOk(List.of("node", nodeDir.resolve("read_zarrita.mjs").toString(), root.toString(), e.getKey()), null);
+            String out = ExternalTools.runOk(List.of("node", nodeDir.resolve("read_zarrita.mjs").toString(), root.toString(), e.getKey()), Map.of());
             compare(out, e.getValue(), "zarrita " + e.getKey());
         }
     }
@@ -108,7 +108,7 @@ class ZarrInteropTest {
         Path root = dir.resolve("v2.zarr");
         Map<String, Object> expected = writeV2(new FileSystemStore(root));
         for (Map.Entry<String, Object> e : expected.entrySet()) {
-            String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script("read_v2.py"), root.toString(), e.getKey()), null);
+            String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script("read_v2.py"), root.toString(), e.getKey()), Map.of());
             compare(out, e.getValue(), "zarr-python 2 " + e.getKey());
         }
     }
@@ -119,7 +119,7 @@ class ZarrInteropTest {
         Path root = dir.resolve("v2.zarr");
         Map<String, Object> expected = writeV2(new FileSystemStore(root));
         for (Map.Entry<String, Object> e : expected.entrySet()) {
-            String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script("read_v2.py"), root.toString(), e.getKey(), "xarray"), null);
+            String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, script("read_v2.py"), root.toString(), e.getKey(), "xarray"), Map.of());
             assertEquals("dims y,x", out.substring(0, out.indexOf('\n')));
             compare(out.substring(out.indexOf('\n') + 1), e.getValue(), "xarray " + e.getKey());
         }
@@ -136,7 +136,7 @@ class ZarrInteropTest {
                 + "b = g.create_dataset('b', shape=(10,), chunks=(4,), dtype='>i4', compressor=numcodecs.GZip(level=1), fill_value=-1)\n"
                 + "b[:7] = np.arange(7)\n";
         List<String> cmd = new ArrayList<>(List.of(ExternalTools.PYTHON, "-c", py, root.toString()));
-        ExternalTools.runOk(cmd, null);
+        ExternalTools.runOk(cmd, Map.of());
         FileSystemStore s = new FileSystemStore(root);
         double[] a = (double[]) ZarrArray.open(s, "a").read(new long[] {0, 0}, new int[] {13, 7});
         for (int i = 0; i < 13; i++) {

@@ -1,5 +1,6 @@
 package org.healpixzarr.server.interop;
 
+import org.healpixzarr.testing.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

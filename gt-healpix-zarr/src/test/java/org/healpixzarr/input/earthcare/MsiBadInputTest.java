@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.healpixzarr.CorruptDataException;
 import org.healpixzarr.DataException;
 import org.healpixzarr.FormatException;
@@ -105,7 +106,7 @@ class MsiBadInputTest {
                 + "    sd = f['ScienceData']\n" + code.indent(4) + "    f.close()\n";
         List<String> cmd = new ArrayList<>(List.of(ExternalTools.PYTHON, "-c", script));
         files.forEach(p -> cmd.add(p.toString()));
-        ExternalTools.runOk(cmd, null);
+        ExternalTools.runOk(cmd, Map.of());
     }
 
     @Test
@@ -124,7 +125,7 @@ class MsiBadInputTest {
         String offset = ExternalTools.runOk(List.of(ExternalTools.PYTHON, "-c",
                 "import sys, h5py\nwith h5py.File(sys.argv[1], 'r') as f:\n"
                         + "    i = f['ScienceData/cloud_top_height'].id.get_chunk_info(0)\n    print(i.byte_offset + i.size // 3)",
-                p.toString()), null).trim();
+                p.toString()), Map.of()).trim();
         try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(new byte[64]), Long.parseLong(offset));
         }

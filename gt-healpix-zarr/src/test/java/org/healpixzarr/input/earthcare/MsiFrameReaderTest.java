@@ -259,7 +259,7 @@ class MsiFrameReaderTest {
             List<String> cmd = new ArrayList<>(List.of(ExternalTools.PYTHON,
                     Path.of(getClass().getResource("/earthcare-oracle/msi_oracle.py").toURI()).toString()));
             frame.forEach(p -> cmd.add(p.toString()));
-            JsonNode o = new ObjectMapper().readTree(ExternalTools.runOk(cmd, null));
+            JsonNode o = new ObjectMapper().readTree(ExternalTools.runOk(cmd, Map.of()));
             Swath s = MsiFrameReader.read(frame, null);
             Map<String, SwathVariable> vars = byName(s);
             assertEquals(o.get("rows").asInt(), s.rows());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.healpixzarr.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class TileGridTest {
                         x, y = back.transform(oe + (j + 0.5) * 10, on - (i + 0.5) * 10)
                         print("P %d %d %.15f %.15f" % (i, j, x, y))
                 """;
-        String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, "-c", code), null);
+        String out = ExternalTools.runOk(List.of(ExternalTools.PYTHON, "-c", code), Map.of());
         TileGrid g = null;
         int checked = 0;
         for (String line : out.split("\n")) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.Map;
 import org.apache.sis.referencing.CRS;
 import org.apache.sis.referencing.CommonCRS;
 import org.healpixzarr.testing.ExternalTools;
@@ -133,7 +134,7 @@ class UtmTest {
                 """;
         List<String> cmd = new ArrayList<>(List.of(ExternalTools.PYTHON, "-c", code, bin.toString()));
         cmd.addAll(tiles);
-        ExternalTools.runOk(cmd, null);
+        ExternalTools.runOk(cmd, Map.of());
         ByteBuffer ref = ByteBuffer.wrap(Files.readAllBytes(bin)).order(ByteOrder.LITTLE_ENDIAN);
         long points = 0;
         double max = 0;
