@@ -24,8 +24,8 @@ PORT=${PORT:-18080}
 MS_PORT=${MS_PORT:-18081}
 COUNT=${COUNT:-50000}
 PY=/usr/bin/python3
-JAR=gt-healpix-zarr/target/healpix-zarr.jar
-SJAR=geoserver-extension/target/healpix-zarr-server.jar
+JAR=${JAR:-gt-healpix-zarr/target/healpix-zarr.jar}
+SJAR=${SJAR:-geoserver-extension/target/healpix-zarr-server.jar}
 [ -f "$JAR" ] && [ -f "$SJAR" ] || mvn -q -B -DskipTests package
 log() { echo "# $*" >&2; }
 
@@ -232,7 +232,7 @@ sleep 2
 
 load_ours=$(cut -d' ' -f1-3 /proc/loadavg)
 heap0=$(heap_used "$SPID"); rss0=$(rss_mb "$SPID"); c0=$(cpu_ticks "$SPID")
-if [ "${JFR:-0}" = 1 ]; then jcmd "$SPID" JFR.start name=wms duration="$((DURATION - 5))s" filename="$WORK/ours.jfr" >/dev/null; fi
+if [ "${JFR:-0}" = 1 ]; then jcmd "$SPID" JFR.start name=wms settings="$REPO/bench/wms/samples.jfc" duration="$((DURATION - 5))s" filename="$WORK/ours.jfr" >/dev/null; fi
 log "our server, ${DURATION}s"
 r_ours=$(run_wrk ours "$DURATION" "$BASE" "/ows?" "$WORK/requests-ours.txt")
 c1=$(cpu_ticks "$SPID"); heap1=$(heap_used "$SPID"); rss1=$(rss_mb "$SPID")
