@@ -1,5 +1,4 @@
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +19,8 @@ import org.healpixzarr.server.ows.wms.WmsService;
  *
  * <pre>java -cp healpix-zarr-server.jar bench/wms/Replay.java DATA_DIR ROOT REQUESTS COUNT PASSES</pre>
  * DATA_DIR: a server data folder (catalog.json) whose stores lie under ROOT; REQUESTS: query strings, one a line
- * (bench/wms/tiles.py). The first pass warms up; each later pass prints CPU ms per request and the mean bytes.
+ * (bench/wms/tiles.py). The first pass warms up; each later pass prints the CPU time and the memory allocated per
+ * request (this thread's), and the mean response size.
  */
 public class Replay {
     public static void main(String[] a) throws Exception {
@@ -39,17 +39,21 @@ public class Replay {
             reqs.add(new OwsRequest("http://127.0.0.1/ows", m));
         }
         WmsService wms = new WmsService();
-        ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int p = 0; p < passes; p++) {
-            long bytes = 0, c0 = t.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+            long bytes = 0, a0 = t.getCurrentThreadAllocatedBytes(), c0 = t.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+            long p0 = os.getProcessCpuTime();
             for (OwsRequest r : reqs) {
                 OwsResponse res = wms.handle(r, c);
                 if (res.status() != 200) throw new IllegalStateException(res.status() + " " + new String(res.body()));
                 bytes += res.body().length;
             }
             long cpu = t.getCurrentThreadCpuTime() - c0, wall = System.nanoTime() - w0;
-            System.out.printf(java.util.Locale.ROOT, "pass %d: %d requests, CPU %.2f ms/request, wall %.2f ms/request, %d bytes/request%s%n",
-                    p, n, cpu / 1e6 / n, wall / 1e6 / n, bytes / n, p == 0 ? " (warm-up)" : "");
+            long allocated = t.getCurrentThreadAllocatedBytes() - a0, process = os.getProcessCpuTime() - p0;
+            System.out.printf(java.util.Locale.ROOT, "pass %d: %d requests, CPU %.2f ms/request (process, with GC and JIT: %.2f),"
+                    + " wall %.2f ms/request, %d bytes/response, %.0f KB allocated/request%s%n", p, n, cpu / 1e6 / n,
+                    process / 1e6 / n, wall / 1e6 / n, bytes / n, allocated / 1024.0 / n, p == 0 ? " (warm-up)" : "");
         }
     }
 }
