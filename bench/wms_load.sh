@@ -10,7 +10,8 @@
 # Same request list (bench/wms/tiles.py, fixed seed), same linear grey colour range, same run.
 # Needs: JDK 17 + Maven, Debian wrk lighttpd cgi-mapserver gdal-bin python3-h5py python3-numpy, curl.
 # Usage: bench/wms_load.sh [WORKDIR]   env: DURATION (60) CGI_DURATION (30, 0 = skip) VAR (viewing_zenith_angle)
-#        PORT (18080) MS_PORT (18081) COUNT (50000 requests in the list) JFR=1 (record a JFR profile of our run)
+#        PORT (18080) MS_PORT (18081) COUNT (50000 requests in the list) JFR=1 (record a JFR profile of our run:
+#        execution samples only, bench/wms/samples.jfc) JAR, SJAR (the CLI and server jars; default: the build's)
 # Prints a Markdown table for docs/performance.md; everything it starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
