@@ -10,7 +10,8 @@
 # Same request list (bench/wms/tiles.py, fixed seed), same linear grey colour range, same run.
 # Needs: JDK 17 + Maven, Debian wrk lighttpd cgi-mapserver gdal-bin python3-h5py python3-numpy, curl.
 # Usage: bench/wms_load.sh [WORKDIR]   env: DURATION (60) CGI_DURATION (30, 0 = skip) VAR (viewing_zenith_angle)
-#        PORT (18080) MS_PORT (18081) COUNT (50000 requests in the list) JFR=1 (record a JFR profile of our run)
+#        PORT (18080) MS_PORT (18081) COUNT (50000 requests in the list) JFR=1 (record a JFR profile of our run:
+#        execution samples only, bench/wms/samples.jfc) JAR, SJAR (the CLI and server jars; default: the build's)
 # Prints a Markdown table for docs/performance.md; everything it starts is stopped by PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +25,8 @@ PORT=${PORT:-18080}
 MS_PORT=${MS_PORT:-18081}
 COUNT=${COUNT:-50000}
 PY=/usr/bin/python3
-JAR=gt-healpix-zarr/target/healpix-zarr.jar
-SJAR=geoserver-extension/target/healpix-zarr-server.jar
+JAR=${JAR:-gt-healpix-zarr/target/healpix-zarr.jar}
+SJAR=${SJAR:-geoserver-extension/target/healpix-zarr-server.jar}
 [ -f "$JAR" ] && [ -f "$SJAR" ] || mvn -q -B -DskipTests package
 log() { echo "# $*" >&2; }
 
@@ -232,7 +233,7 @@ sleep 2
 
 load_ours=$(cut -d' ' -f1-3 /proc/loadavg)
 heap0=$(heap_used "$SPID"); rss0=$(rss_mb "$SPID"); c0=$(cpu_ticks "$SPID")
-if [ "${JFR:-0}" = 1 ]; then jcmd "$SPID" JFR.start name=wms duration="$((DURATION - 5))s" filename="$WORK/ours.jfr" >/dev/null; fi
+if [ "${JFR:-0}" = 1 ]; then jcmd "$SPID" JFR.start name=wms settings="$REPO/bench/wms/samples.jfc" duration="$((DURATION - 5))s" filename="$WORK/ours.jfr" >/dev/null; fi
 log "our server, ${DURATION}s"
 r_ours=$(run_wrk ours "$DURATION" "$BASE" "/ows?" "$WORK/requests-ours.txt")
 c1=$(cpu_ticks "$SPID"); heap1=$(heap_used "$SPID"); rss1=$(rss_mb "$SPID")

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -19,6 +20,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.healpixzarr.server.catalog.Catalog;
+import org.healpixzarr.server.catalog.LayerResolver;
 import org.healpixzarr.server.ows.OwsRequest;
 import org.healpixzarr.server.ows.OwsResponse;
 import org.healpixzarr.server.rest.AdminPassword;
@@ -31,6 +33,7 @@ import org.healpixzarr.server.rest.RestApi;
  *
  * <pre>
  * /ows /wms /wcs          OGC services (GET query or POST form), {@link OwsDispatcher}
+ * /{ws}/ows /{ws}/wms /{ws}/wcs   the same restricted to workspace ws ({@link Catalog#workspaceLayers}); 404 if none
  * /rest/...               admin REST API (Basic auth), {@link RestApi}
  * /admin/                 admin page (Basic auth)
  * /                       map page;  /static/...  its scripts and styles
@@ -43,6 +46,8 @@ final class Router extends Handler.Abstract {
     /** Where Leaflet is fetched from when the jar was built without it (see src/main/web/package.json). */
     static final String LEAFLET_CDN = "https://unpkg.com/leaflet@1.9.4/dist/";
     private static final Pattern RESOURCE = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*");
+    /** A workspace's virtual OGC endpoint: {@code /{workspace}/ows}, {@code /wms} or {@code /wcs}. */
+    private static final Pattern VIRTUAL = Pattern.compile("/([^/]+)/(ows|wms|wcs)/?");
     private static final String REALM = "Basic realm=\"healpix-zarr admin\", charset=\"UTF-8\"";
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "png", "image/png", "svg", "image/svg+xml", "json", "application/json; charset=utf-8",
@@ -87,9 +92,21 @@ final class Router extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        Matcher virtual;
         if (path.equals("/ows") || path.equals("/wms") || path.equals("/wcs")
                 || path.equals("/ows/") || path.equals("/wms/") || path.equals("/wcs/")) {
-            ows(request, response, callback, path.replace("/", ""));
+            String endpoint = path.replace("/", "");
+            ows(request, response, callback, endpoint, "/" + endpoint, catalog);
+        } else if ((virtual = VIRTUAL.matcher(path)).matches()) {
+            // before /rest and /admin: "rest/ows" is no REST resource, a workspace may be called "rest"
+            String ws = virtual.group(1), endpoint = virtual.group(2);
+            LayerResolver layers = catalog.workspaceLayers(ws);
+            if (layers == null) {
+                write(response, callback, OwsDispatcher.exception(endpoint.equals("wms") ? "WMS" : null, 404, "NoApplicableCode",
+                        null, "no workspace named " + ws + "; the endpoint of all layers is /" + endpoint));
+            } else {
+                ows(request, response, callback, endpoint, "/" + ws + "/" + endpoint, layers);
+            }
         } else if (path.equals("/rest") || path.startsWith("/rest/")) {
             if (!authorised(request, response, callback, true)) return;
             rest(request, response, callback, path.substring("/rest".length()));
@@ -117,7 +134,13 @@ final class Router extends Handler.Abstract {
 
     // ------------------------------------------------------------------ OGC
 
-    private void ows(Request request, Response response, Callback callback, String endpoint) throws Exception {
+    /**
+     * An OGC request on {@code path} (its links in capabilities lead back there) over {@code layers}.
+     *
+     * @param endpoint {@code ows}, {@code wms} or {@code wcs}
+     */
+    private void ows(Request request, Response response, Callback callback, String endpoint, String path, LayerResolver layers)
+            throws Exception {
         String method = request.getMethod();
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (method.equals("GET") || method.equals("HEAD")) {
@@ -136,8 +159,8 @@ final class Router extends Handler.Abstract {
                     null, "HTTP method " + method + " not supported; use GET"));
             return;
         }
-        OwsRequest r = new OwsRequest(origin(request) + "/" + endpoint, params);
-        write(response, callback, ows.dispatch(endpoint, r, catalog));
+        OwsRequest r = new OwsRequest(origin(request) + path, params);
+        write(response, callback, ows.dispatch(endpoint, r, layers));
     }
 
     private static void add(Map<String, List<String>> params, Fields fields) {

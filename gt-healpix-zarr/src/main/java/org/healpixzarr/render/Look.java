@@ -24,6 +24,14 @@ final class Look {
 
         /** Value of a band of a variable at point {@code i} (NaN for fill / no value). */
         double value(String variable, int band, int i);
+
+        /**
+         * The values of a band at every point as floats, NaN where {@link #value} is NaN, when every value of the
+         * variable is a float exactly ({@code value(variable, band, i) == (double) result[i]}); else {@code null}.
+         */
+        default float[] exactFloats(String variable, int band) throws DataException {
+            return null;
+        }
     }
 
     final Kind kind;
@@ -89,9 +97,16 @@ final class Look {
      *
      * @param background ARGB of points without a value (0: transparent)
      */
-    int[] paint(Values values, int n, int background) {
+    int[] paint(Values values, int n, int background) throws DataException {
         int[] out = new int[n];
         String var = style.variable();
+        if (scaleVariable == null && kind != Kind.PCA) {
+            float[] v = values.exactFloats(var, kind == Kind.COLOR_MAP ? style.band() : 0);
+            if (v != null) {
+                paint(v, out, background);
+                return out;
+            }
+        }
         double[] x = kind == Kind.PCA ? new double[info.bands()] : null;
         for (int i = 0; i < n; i++) {
             int c = 0;
@@ -117,6 +132,25 @@ final class Look {
             out[i] = c == 0 ? background : c;
         }
         return out;
+    }
+
+    /**
+     * {@link #paint(Values, int, int)} of a colour map or palette without a scale variable, over floats: the same
+     * colours (a point without a cell has NaN, which gets the background as it would), with the colour of the
+     * previous pixel reused for the runs of equal values that maps drawn finer than their cells are made of.
+     */
+    private void paint(float[] v, int[] out, int background) {
+        double min = min(), max = max();
+        int previousBits = 0, previous = 0;
+        for (int i = 0; i < v.length; i++) {
+            int bits = Float.floatToRawIntBits(v[i]);
+            if (i == 0 || bits != previousBits) {
+                int c = kind == Kind.COLOR_MAP ? colorMap.argb(v[i], min, max) : palette.argb(v[i]);
+                previous = c == 0 ? background : c;
+                previousBits = bits;
+            }
+            out[i] = previous;
+        }
     }
 
     /** Lower end of the colour map (0 if the style has none). */

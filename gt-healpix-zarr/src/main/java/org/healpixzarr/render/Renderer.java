@@ -3,6 +3,11 @@ package org.healpixzarr.render;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import org.healpixzarr.DataException;
 import org.healpixzarr.coverage.CellSampler;
@@ -27,13 +32,14 @@ public final class Renderer {
      * Samples and colours one layer.
      *
      * @param background colour of pixels without data; {@code null} leaves them fully transparent (ARGB image)
-     * @return a {@code width × height} image of the grid (TYPE_INT_ARGB)
+     * @return a {@code width × height} image of the grid (TYPE_INT_ARGB, its pixels in a {@link DataBufferInt}
+     *         row by row: {@link Png#encode} reads them in place)
      */
     public static BufferedImage render(CellSampler sampler, TargetGrid grid, Style style, Color background)
             throws IOException, DataException {
         Look look = Look.resolve(sampler.store(), style);
         Samples s = sampler.sample(grid, look.variables());
-        int[] argb = look.paint(values(s), s.size(), background == null ? 0 : background.getRGB());
+        int[] argb = look.paint(values(s, sampler.store()), s.size(), background == null ? 0 : background.getRGB());
         return image(argb, grid.width(), grid.height());
     }
 
@@ -64,13 +70,15 @@ public final class Renderer {
         return out;
     }
 
+    /** A TYPE_INT_ARGB image over {@code argb} itself (row by row, no copy). */
     static BufferedImage image(int[] argb, int width, int height) {
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-        img.setRGB(0, 0, width, height, argb, 0, width);
-        return img;
+        DirectColorModel cm = (DirectColorModel) ColorModel.getRGBdefault();
+        WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(argb, width * height), width, height, width,
+                cm.getMasks(), null);
+        return new BufferedImage(cm, raster, false, null);
     }
 
-    static Look.Values values(Samples s) {
+    static Look.Values values(Samples s, DggsStore store) {
         return new Look.Values() {
             @Override
             public boolean has(int i) {
@@ -80,6 +88,15 @@ public final class Renderer {
             @Override
             public double value(String variable, int band, int i) {
                 return s.value(variable, band, i);
+            }
+
+            @Override
+            public float[] exactFloats(String variable, int band) throws DataException {
+                return switch (store.variable(variable).dataType()) {
+                    // values of these types are floats exactly, NaN where a point has no cell or the fill value
+                    case FLOAT32, INT8, UINT8, INT16, UINT16 -> s.band(variable, band);
+                    default -> null;
+                };
             }
         };
     }

@@ -121,6 +121,68 @@ class LookAndLegendTest {
         }
     }
 
+    /** {@link Fake} that also offers its values as floats, as the renderer does for float32 and small integers. */
+    record FloatFake(Fake f) implements Look.Values {
+        @Override
+        public boolean has(int i) {
+            return f.has(i);
+        }
+
+        @Override
+        public double value(String variable, int band, int i) {
+            return f.value(variable, band, i);
+        }
+
+        @Override
+        public float[] exactFloats(String variable, int band) {
+            float[] out = new float[f.has().length];
+            for (int i = 0; i < out.length; i++) out[i] = f.has(i) ? (float) f.value(variable, band, i) : Float.NaN;
+            return out;
+        }
+    }
+
+    /** Random float values in runs, with NaN, points without a cell, ±0, out-of-range values and bin boundaries. */
+    static Fake randomFloats(String variable, Random rnd, int n, double lo, double hi, boolean codes) {
+        boolean[] has = new boolean[n];
+        double[][] v = new double[n][1];
+        float x = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == 0 || rnd.nextInt(5) == 0) {
+                int k = rnd.nextInt(10);
+                x = codes ? rnd.nextInt(12) - 1
+                        : k == 0 ? Float.NaN : k == 1 ? (rnd.nextBoolean() ? 0f : -0f)
+                        : k == 2 ? (float) (lo + (hi - lo) * rnd.nextInt(257) / 256.0) // on a bin boundary
+                        : (float) (lo - (hi - lo) * 0.2 + (hi - lo) * 1.4 * rnd.nextDouble());
+            }
+            has[i] = rnd.nextInt(9) != 0;
+            v[i][0] = x;
+        }
+        return new Fake(has, Map.of(variable, v));
+    }
+
+    @Test
+    void floatPathColoursExactlyLikeThePerPointPath() throws Exception {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        try (DggsStore c = DggsStore.open(cop); DggsStore m = DggsStore.open(cm)) {
+            for (int round = 0; round < 20; round++) {
+                int n = 1 + rnd.nextInt(3000);
+                int bg = rnd.nextBoolean() ? 0 : 0xFF000000 | rnd.nextInt(1 << 24);
+                double lo = rnd.nextGaussian() * 1000, hi = lo + (rnd.nextInt(4) == 0 ? 0 : rnd.nextDouble() * 5000);
+                String map = ColorMap.names().get(rnd.nextInt(ColorMap.names().size()));
+                Style base = Styles.find(c, "cloud_top_height", map);
+                Look colours = Look.resolve(c, new Style(base.name(), base.title(), base.variable(), 0, lo, hi));
+                Fake f = randomFloats("cloud_top_height", rnd, n, lo, hi, false);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(colours.paint(f, n, bg), colours.paint(new FloatFake(f), n, bg),
+                        "colour map " + map + " [" + lo + ", " + hi + "], seed " + seed);
+                Look classes = Look.resolve(m, Styles.find(m, "cloud_mask", null));
+                Fake k = randomFloats("cloud_mask", rnd, n, 0, 0, true);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(classes.paint(k, n, bg), classes.paint(new FloatFake(k), n, bg),
+                        "palette, seed " + seed);
+            }
+        }
+    }
+
     static Map<Integer, Integer> histogram(BufferedImage img) {
         Map<Integer, Integer> h = new HashMap<>();
         for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) h.merge(img.getRGB(x, y), 1, Integer::sum);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -48,11 +47,9 @@ class RenderSampleTest {
         return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
     }
 
-    /** PNG bytes decoded again, as a user's viewer would see them. */
+    /** PNG bytes ({@link Png}, as the WMS writes them) decoded again, as a user's viewer would see them. */
     static BufferedImage png(BufferedImage img) throws Exception {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        assertTrue(ImageIO.write(img, "png", b));
-        return ImageIO.read(new ByteArrayInputStream(b.toByteArray()));
+        return ImageIO.read(new ByteArrayInputStream(Png.encode(img)));
     }
 
     interface Expected {
@@ -146,6 +143,43 @@ class RenderSampleTest {
                 float v = ((float[]) cells.values().get("cloud_top_height"))[k];
                 return v > 9e36f ? 0 : m.argb(v, st.min(), st.max());
             });
+        }
+    }
+
+    /**
+     * The renderer colours float32 and small integer variables from {@link org.healpixzarr.coverage.Samples#band}:
+     * the same colours as value by value, on real samples (overview level and nearest observations).
+     */
+    @Test
+    void floatPathOfRealSamplesEqualsThePerPointPath() throws Exception {
+        for (Path store : List.of(cop, cm)) {
+            try (DggsStore s = DggsStore.open(store)) {
+                CellSampler sampler = CellSampler.of(s);
+                for (TargetGrid grid : List.of(TargetGrid.of(CommonCRS.defaultGeographic(), new double[] {W, S, E, N}, WIDTH, HEIGHT),
+                        TargetGrid.of(CommonCRS.defaultGeographic(), s.bbox(), 100, 250))) {
+                    for (String variable : store == cop ? List.of("cloud_top_height") : List.of("cloud_mask", "cloud_type")) {
+                        Style st = Styles.find(s, variable, null);
+                        Look look = Look.resolve(s, st);
+                        org.healpixzarr.coverage.Samples smp = sampler.sample(grid, look.variables());
+                        Look.Values fast = Renderer.values(smp, s);
+                        assertTrue(fast.exactFloats(variable, 0) != null, variable + " is read as floats");
+                        Look.Values slow = new Look.Values() {
+                            @Override
+                            public boolean has(int i) {
+                                return smp.has(i);
+                            }
+
+                            @Override
+                            public double value(String v, int band, int i) {
+                                return smp.value(v, band, i);
+                            }
+                        };
+                        int[] want = look.paint(slow, smp.size(), 0xFF102030);
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(want, look.paint(fast, smp.size(), 0xFF102030), variable);
+                        assertTrue(java.util.Arrays.stream(want).distinct().count() > 2, variable + ": a meaningful image");
+                    }
+                }
+            }
         }
     }
 

@@ -43,7 +43,7 @@ public final class Catalog implements LayerResolver {
     private final PathGuard guard;
     /** Guarded by this. */
     private final Map<String, Ws> workspaces = new LinkedHashMap<>();
-    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(List.of(), Map.of(), Map.of(), Map.of());
 
     /** A workspace as listed: its name and its stores' names in order. */
     public record WorkspaceInfo(String name, List<String> stores) {}
@@ -113,7 +113,30 @@ public final class Catalog implements LayerResolver {
         }
     }
 
-    private record Snapshot(List<Layer> layers, Map<String, Layer> byQualified, Map<String, List<Layer>> byPlain) {}
+    private record Snapshot(List<Layer> layers, Map<String, Layer> byQualified, Map<String, List<Layer>> byPlain,
+                            Map<String, WorkspaceLayers> byWorkspace) {}
+
+    /**
+     * The layers of one workspace as its virtual OGC endpoint ({@code /{workspace}/ows}) serves them: named without
+     * the workspace prefix, found by that name or by the qualified one; layers of other workspaces are unknown.
+     */
+    private record WorkspaceLayers(String workspace, List<Layer> layers, Map<String, Layer> byName) implements LayerResolver {
+        @Override
+        public Layer find(String name) {
+            if (name == null) return null;
+            int colon = name.indexOf(':');
+            if (colon >= 0) {
+                if (!name.substring(0, colon).equals(workspace)) return null;
+                name = name.substring(colon + 1);
+            }
+            return byName.get(name);
+        }
+
+        @Override
+        public String workspace() {
+            return workspace;
+        }
+    }
 
     private Catalog(Path file, PathGuard guard) {
         this.file = file;
@@ -152,6 +175,17 @@ public final class Catalog implements LayerResolver {
         if (l != null || name.indexOf(':') >= 0) return l;
         List<Layer> plain = s.byPlain.get(name);
         return plain != null && plain.size() == 1 ? plain.get(0) : null;
+    }
+
+    /**
+     * The published layers of one workspace, for its virtual OGC endpoint: {@link LayerResolver#layers()} lists
+     * them named without the {@code workspace:} prefix, {@link LayerResolver#find} takes the plain or the qualified
+     * name and knows no layer of another workspace. Never blocks.
+     *
+     * @return {@code null} if there is no such workspace (names are case-sensitive)
+     */
+    public LayerResolver workspaceLayers(String workspace) {
+        return workspace == null ? null : snapshot.byWorkspace.get(workspace);
     }
 
     // ---------------------------------------------------------------- reading (admin side)
@@ -392,8 +426,11 @@ public final class Catalog implements LayerResolver {
         List<Layer> all = new ArrayList<>();
         Map<String, Layer> q = new LinkedHashMap<>();
         Map<String, List<Layer>> plain = new LinkedHashMap<>();
+        Map<String, WorkspaceLayers> perWorkspace = new LinkedHashMap<>();
         synchronized (this) {
             for (Ws w : workspaces.values()) {
+                List<Layer> scoped = new ArrayList<>();
+                Map<String, Layer> scopedByName = new LinkedHashMap<>();
                 for (Cs c : w.stores.values()) {
                     if (c.open == null) continue;
                     for (Lyr l : c.layers.values()) {
@@ -408,12 +445,18 @@ public final class Catalog implements LayerResolver {
                         all.add(layer);
                         q.put(layer.name(), layer);
                         plain.computeIfAbsent(l.name, k -> new ArrayList<>()).add(layer);
+                        Layer local = new Layer(l.name, layer.title(), layer.samplers(), layer.variable(), layer.styles(),
+                                layer.bbox(), layer.times());
+                        scoped.add(local);
+                        scopedByName.put(l.name, local);
                     }
                 }
+                perWorkspace.put(w.name, new WorkspaceLayers(w.name, List.copyOf(scoped), Collections.unmodifiableMap(scopedByName)));
             }
         }
         plain.replaceAll((k, v) -> List.copyOf(v));
-        snapshot = new Snapshot(List.copyOf(all), Collections.unmodifiableMap(q), Collections.unmodifiableMap(plain));
+        snapshot = new Snapshot(List.copyOf(all), Collections.unmodifiableMap(q), Collections.unmodifiableMap(plain),
+                Collections.unmodifiableMap(perWorkspace));
     }
 
     private void save() throws IOException {

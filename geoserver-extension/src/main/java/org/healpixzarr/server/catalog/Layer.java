@@ -8,7 +8,8 @@ import org.healpixzarr.render.Style;
  * A published layer: one variable of one coverage store (or of a mosaic of stores), with its styles. Immutable;
  * the sampler is thread-safe.
  *
- * @param name      qualified name {@code workspace:layer}
+ * @param name      qualified name {@code workspace:layer}; plain {@code layer} in the layers of a workspace's virtual
+ *                  endpoint ({@link Catalog#workspaceLayers})
  * @param title     human-readable title
  * @param samplers  one sampler per store of the coverage store (a mosaic has several; values come from the first
  *                  store that has a cell)

@@ -9,4 +9,12 @@ public interface LayerResolver {
 
     /** A layer by qualified name ({@code ws:name}) or, if unambiguous, plain name; {@code null} if unknown. */
     Layer find(String name);
+
+    /**
+     * The workspace these layers are restricted to (a virtual endpoint, where {@link #layers()} names them without
+     * the {@code workspace:} prefix), or {@code null} for all the server's layers.
+     */
+    default String workspace() {
+        return null;
+    }
 }

@@ -88,6 +88,75 @@ class BrowserPagesTest {
         assertTrue(drawn > 500, "the layer's observations are drawn: " + drawn + " coloured pixels (" + background + " without it)");
     }
 
+    /** The colour type byte of a PNG's IHDR. */
+    static int colourType(byte[] png) {
+        return png[25];
+    }
+
+    /**
+     * Chromium decodes the server's PNGs to the pixels ImageIO reads, in every colour type the encoder writes
+     * (indexed with tRNS, RGB, RGBA): a transparent GetMap tile, the legend, and random images encoded the same
+     * way. The canvas keeps premultiplied alpha, so translucent colours are compared within their rounding and the
+     * colour of transparent pixels not at all.
+     */
+    @Test
+    void chromiumDecodesThePngsAsImageIoDoes() throws Exception {
+        double[] c = s.cells[s.cells.length / 2];
+        String box = String.format(Locale.ROOT, "%.6f,%.6f,%.6f,%.6f", c[1] - 0.05, c[0] - 0.05, c[1] + 0.05, c[0] + 0.05);
+        List<byte[]> pngs = new ArrayList<>();
+        pngs.add(s.get("SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=" + InteropServer.LAYER + "&STYLES=&CRS=EPSG:4326&BBOX=" + box
+                + "&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE").body());
+        pngs.add(s.get("SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&LAYER=" + InteropServer.LAYER + "&FORMAT=image/png").body());
+        long seed = System.nanoTime();
+        java.util.Random rnd = new java.util.Random(seed);
+        for (boolean opaque : new boolean[] {true, false}) {
+            BufferedImage img = new BufferedImage(97, 61, BufferedImage.TYPE_INT_ARGB);
+            for (int y = 0; y < img.getHeight(); y++) {
+                for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, opaque ? rnd.nextInt() | 0xFF000000 : rnd.nextInt());
+            }
+            pngs.add(org.healpixzarr.render.Png.encode(img));
+        }
+        List<String> files = new ArrayList<>();
+        java.util.Set<Integer> types = new java.util.TreeSet<>();
+        for (int k = 0; k < pngs.size(); k++) {
+            assertTrue(pngs.get(k).length > 8 && pngs.get(k)[1] == 'P', "PNG #" + k);
+            types.add(colourType(pngs.get(k)));
+            Path f = SHOTS.resolve("decoded-" + k + ".png");
+            Files.write(f, pngs.get(k));
+            files.add(f.toString());
+        }
+        assertEquals(java.util.Set.of(2, 3, 6), types, "every colour type is tried");
+        List<String> cmd = new ArrayList<>(List.of("node", NODE_DIR.resolve("decode-png.mjs").toString()));
+        cmd.addAll(files);
+        String out = ExternalTools.runOk(cmd, Map.of());
+        JsonNode decoded = new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElse("[]"));
+        assertEquals(pngs.size(), decoded.size(), out);
+        for (int k = 0; k < pngs.size(); k++) {
+            BufferedImage want = ImageIO.read(new java.io.ByteArrayInputStream(pngs.get(k)));
+            JsonNode d = decoded.get(k);
+            assertEquals(want.getWidth(), d.path("width").asInt());
+            assertEquals(want.getHeight(), d.path("height").asInt());
+            byte[] rgba = java.util.Base64.getDecoder().decode(d.path("rgba").asText());
+            assertEquals(want.getWidth() * want.getHeight() * 4, rgba.length);
+            int opaquePixels = 0;
+            for (int y = 0, i = 0; y < want.getHeight(); y++) {
+                for (int x = 0; x < want.getWidth(); x++, i += 4) {
+                    int p = want.getRGB(x, y), a = p >>> 24;
+                    String where = "PNG #" + k + " (colour type " + colourType(pngs.get(k)) + ", seed " + seed + ") pixel " + x + "," + y;
+                    assertEquals(a, rgba[i + 3] & 0xFF, where + " alpha");
+                    if (a == 0) continue;
+                    int tolerance = a == 255 ? 0 : 255 / a + 1;
+                    if (a == 255) opaquePixels++;
+                    for (int b = 0; b < 3; b++) {
+                        int wantC = p >>> (16 - 8 * b) & 0xFF, got = rgba[i + b] & 0xFF;
+                        assertTrue(Math.abs(wantC - got) <= tolerance, where + " channel " + b + ": " + got + ", expected " + wantC);
+                    }
+                }
+            }
+            assertTrue(opaquePixels > 0, "PNG #" + k + " shows something");
+        }
+    }
+
     @Test
     void adminPageListsTheLayersOnceAuthenticated() throws Exception {
         Path png = SHOTS.resolve("admin-page.png");

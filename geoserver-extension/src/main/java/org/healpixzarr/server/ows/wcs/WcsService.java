@@ -122,8 +122,13 @@ public final class WcsService implements OwsService {
 
     /** The coverage id of a layer: its name as an NCName ({@code ws:name} becomes {@code ws__name}). */
     static String coverageId(Layer l) {
+        return coverageId(l.name());
+    }
+
+    /** A layer name as an NCName. */
+    private static String coverageId(String layerName) {
         StringBuilder b = new StringBuilder();
-        String n = l.name().replace(":", "__");
+        String n = layerName.replace(":", "__");
         for (int i = 0; i < n.length(); i++) {
             char c = n.charAt(i);
             boolean ok = Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
@@ -134,7 +139,11 @@ public final class WcsService implements OwsService {
     }
 
     private static Layer coverage(LayerResolver layers, String id) throws OwsException {
-        for (Layer l : layers.layers()) if (coverageId(l).equals(id)) return l;
+        // a workspace's virtual endpoint names its coverages without the workspace, but takes the qualified ids too
+        String ws = layers.workspace();
+        for (Layer l : layers.layers()) {
+            if (coverageId(l).equals(id) || ws != null && coverageId(ws + ":" + l.name()).equals(id)) return l;
+        }
         Layer l = layers.find(id);
         if (l == null) throw new OwsException(404, "NoSuchCoverage", "coverageId", "no coverage " + id);
         return l;

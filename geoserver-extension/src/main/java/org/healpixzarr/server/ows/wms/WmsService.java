@@ -18,6 +18,7 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.healpixzarr.DataException;
 import org.healpixzarr.coverage.Crs;
+import org.healpixzarr.render.Png;
 import org.healpixzarr.render.Style;
 import org.healpixzarr.server.catalog.Layer;
 import org.healpixzarr.server.catalog.LayerResolver;
@@ -120,7 +121,10 @@ public final class WmsService implements OwsService {
         return image(map, m.format(), m.transparent(), m.background());
     }
 
-    /** Encodes a map: no-data gets the background unless PNG with TRANSPARENT=TRUE; JPEG is never transparent. */
+    /**
+     * Encodes a map: no-data gets the background unless PNG with TRANSPARENT=TRUE; JPEG is never transparent. PNG
+     * through {@link Png} (indexed colour when the map has at most 256 colours), JPEG through ImageIO.
+     */
     static OwsResponse image(BufferedImage argb, String format, boolean transparent, Color background) throws IOException {
         boolean jpeg = format.equals("image/jpeg");
         BufferedImage out = argb;
@@ -135,10 +139,11 @@ public final class WmsService implements OwsService {
                 g.dispose();
             }
         }
+        if (!jpeg) return new OwsResponse(200, format, Png.encode(out));
         // encoded in memory: ImageIO.write(image, format, OutputStream) would buffer through a temporary file
         // (ImageIO's disk cache is on by default), one per request
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(jpeg ? "jpeg" : "png");
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
         if (!writers.hasNext()) throw new IOException("no ImageIO writer for " + format);
         ImageWriter writer = writers.next();
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
