@@ -219,7 +219,7 @@ class PngTest {
             List<String> cmd = new ArrayList<>(List.of("gdal_translate", "-q", "-of", "ENVI", "-co", "INTERLEAVE=BSQ"));
             if (c.colourType() == 3) cmd.addAll(List.of("-expand", "rgba"));
             cmd.addAll(List.of(png.toString(), raw.toString()));
-            ExternalTools.runOk(cmd, null);
+            ExternalTools.runOk(cmd, java.util.Map.of());
             int bands = c.colourType() == 2 ? 3 : 4;
             byte[] got = Files.readAllBytes(raw);
             int n = c.w() * c.h();
