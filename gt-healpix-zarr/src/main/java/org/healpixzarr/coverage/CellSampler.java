@@ -40,6 +40,17 @@ public final class CellSampler {
     private final Map<Integer, Level> levels = new ConcurrentHashMap<>();
     private final int nativeDepth;
     private final double radius;
+    /** How nearest-observation mode runs: {@link Mode#AUTO} except in tests. */
+    volatile Mode mode = Mode.AUTO;
+
+    /** Nearest-observation algorithms (identical results): chosen by cost, or forced (tests). */
+    enum Mode { AUTO, GATHER, SPLAT }
+
+    /**
+     * Splat when it needs at most this many distance evaluations per pixel: gather costs a hash and ~28 (pixels
+     * near the radius) down to a few (pixels much finer) per pixel, splat's evaluations are cheaper.
+     */
+    static final double SPLAT_BUDGET = 8;
 
     private CellSampler(DggsStore store, ChunkCache cache) throws IOException, DataException {
         this.store = store;
@@ -106,7 +117,7 @@ public final class CellSampler {
      * @param variables names of the store's variables (or overview-only names such as {@code count})
      */
     public Samples sample(TargetGrid grid, List<String> variables) throws IOException, DataException {
-        return sample(grid.lon(), grid.lat(), grid.pixelSizeMetres(), variables);
+        return sample(grid.lon(), grid.lat(), grid.width(), grid.pixelSizeMetres(), variables);
     }
 
     /**
@@ -118,6 +129,15 @@ public final class CellSampler {
      */
     public Samples sample(double[] lon, double[] lat, double pixelSizeMetres, List<String> variables)
             throws IOException, DataException {
+        return sample(lon, lat, 0, pixelSizeMetres, variables);
+    }
+
+    /**
+     * {@link #sample(double[], double[], double, List)} of a row-major grid of {@code width} columns (0: unknown,
+     * which rules out splatting in nearest-observation mode).
+     */
+    Samples sample(double[] lon, double[] lat, int width, double pixelSizeMetres, List<String> variables)
+            throws IOException, DataException {
         if (lon.length != lat.length) throw new IllegalArgumentException(lon.length + " longitudes, " + lat.length + " latitudes");
         int d = depthFor(pixelSizeMetres);
         Level level = d == store.depth() ? base : level(d);
@@ -126,7 +146,7 @@ public final class CellSampler {
         int[] chunk = new int[n];
         int[] offset = new int[n];
         long[][] ids = new long[level.chunks][];
-        if (level == base) nearest(level, lon, lat, pixelSizeMetres, cellId, chunk, offset, ids);
+        if (level == base) nearest(level, lon, lat, width, pixelSizeMetres, cellId, chunk, offset, ids);
         else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, cellId, chunk, offset, ids);
         boolean[] used = new boolean[level.chunks];
         for (int c : chunk) if (c >= 0) used[c] = true;
@@ -251,8 +271,8 @@ public final class CellSampler {
      * a search depth whose cell edge is at least twice the radius, so every observation within the radius is in
      * the block.
      */
-    private void nearest(Level level, double[] lon, double[] lat, double pixelSize, long[] cellId, int[] chunk,
-                         int[] offset, long[][] ids) throws IOException, DataException {
+    private void nearest(Level level, double[] lon, double[] lat, int width, double pixelSize, long[] cellId,
+                         int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
         Arrays.fill(chunk, -1);
         Arrays.fill(cellId, -1);
@@ -260,6 +280,13 @@ public final class CellSampler {
         double e0 = HealpixGrid.of(store.ellipsoid(), 0).cellEdgeMetres();
         int s = (int) Math.floor(Math.log(e0 / (2 * radius)) / Math.log(2) + 1e-9);
         s = Math.max(0, Math.min(level.depth, s));
+        double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
+        double limit = chord * chord;
+        if (mode != Mode.GATHER && width > 0) {
+            Splat splat = Splat.of(lon, lat, width);
+            if (splat != null && splat.run(level, radius, limit, s, mode == Mode.SPLAT ? Double.POSITIVE_INFINITY
+                    : SPLAT_BUDGET, cellId, chunk, offset, ids)) return;
+        }
         HealpixGrid search = HealpixGrid.of(store.ellipsoid(), s);
         // pixels much smaller than the search cells: group them by sub-cells (edge >= 4 pixels, up to 4 depths
         // finer) whose candidates are filtered once per sub-cell
@@ -316,8 +343,6 @@ public final class CellSampler {
                 candRow[q] = r;
             }
         }
-        double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
-        double limit = chord * chord;
         // bound on the chord from a sub-cell centre to any of its points (HEALPix cells are at most ~1.2 edges
         // across from their centre; 1.5 for margin)
         double rho = t == s ? 0 : 1.5 * sub.cellEdgeMetres() / TargetGrid.EARTH_RADIUS;

@@ -1,0 +1,365 @@
+package org.healpixzarr.coverage;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.healpixzarr.DataException;
+import org.healpixzarr.healpix.HealpixGrid;
+import org.healpixzarr.healpix.RangeSet;
+
+/**
+ * Nearest-observation mode of {@link CellSampler} by splatting, for "rectilinear" target grids: every pixel's
+ * longitude depends only on its column and its latitude only on its row, both strictly monotone (CRS:84,
+ * EPSG:4326 and EPSG:3857 grids, whose pixels outside the CRS domain, if any, form whole rows or columns). Instead
+ * of hashing every pixel and testing the observations around it, every observation near the grid is projected
+ * once into pixel space: a conservative window of rows (its latitude ± the radius) and columns (its longitude ±
+ * the cap's longitude half-width, on every 360° copy that meets the grid), and the pixels of the window keep it if
+ * it is nearer than their current best. The result is exactly that of the gather mode: per pixel the observation
+ * whose chord distance (same floating-point expression, same operands) is below the radius limit and smallest,
+ * ties to the smaller cell id; windows only ever include more pixels than the cap covers.
+ *
+ * <p>Cost: one distance per (observation, window pixel), so it loses when pixels are much smaller than the radius
+ * (windows of thousands of pixels); {@link #run} estimates the cost first and declines above a budget.
+ * Not thread-safe (one instance per request).
+ */
+final class Splat {
+    /**
+     * Margin added to every window, degrees (~11 m): covers the float rounding of the cached centres (&lt; 2e-5
+     * degrees) and the rounding of the chord test (~1e-12 relative) many times over.
+     */
+    static final double MARGIN_DEG = 1e-4;
+    /** Longitudes span at most this many degrees (a grid unwrapped further goes to gather mode). */
+    private static final double MAX_SPAN = 1080;
+
+    private final int width;
+    /** Valid rectangle, inclusive: every pixel inside has a position, none outside. */
+    private final int i0, i1, j0, j1;
+    private final double[] colLon, rowLat;
+    private final boolean lonUp, latUp;
+    private final double lonMin, lonMax;
+
+    private Splat(int width, int i0, int i1, int j0, int j1, double[] colLon, double[] rowLat) {
+        this.width = width;
+        this.i0 = i0;
+        this.i1 = i1;
+        this.j0 = j0;
+        this.j1 = j1;
+        this.colLon = colLon;
+        this.rowLat = rowLat;
+        this.lonUp = colLon[i1] >= colLon[i0];
+        this.latUp = rowLat[j1] >= rowLat[j0];
+        this.lonMin = Math.min(colLon[i0], colLon[i1]);
+        this.lonMax = Math.max(colLon[i0], colLon[i1]);
+    }
+
+    /** Whether a point has a position (exactly the points {@link HealpixGrid#hash} gives a cell). */
+    private static boolean valid(double lon, double lat) {
+        return lat >= -90.0 && lat <= 90.0 && Math.abs(lon) <= Double.MAX_VALUE;
+    }
+
+    /**
+     * The rectilinear structure of a row-major grid of {@code width} columns, or null if it has none (or no valid
+     * pixel). Two passes over the pixels.
+     */
+    static Splat of(double[] lon, double[] lat, int width) {
+        int n = lon.length;
+        if (width <= 0 || n == 0 || n % width != 0 || lat.length != n) return null;
+        int height = n / width;
+        int i0 = width, i1 = -1, j0 = height, j1 = -1;
+        for (int j = 0, p = 0; j < height; j++) {
+            for (int i = 0; i < width; i++, p++) {
+                if (valid(lon[p], lat[p])) {
+                    if (i < i0) i0 = i;
+                    if (i > i1) i1 = i;
+                    if (j < j0) j0 = j;
+                    if (j > j1) j1 = j;
+                }
+            }
+        }
+        if (i1 < 0) return null;
+        double[] colLon = new double[width], rowLat = new double[height];
+        for (int i = i0; i <= i1; i++) colLon[i] = lon[j0 * width + i];
+        for (int j = j0; j <= j1; j++) rowLat[j] = lat[j * width + i0];
+        for (int j = 0, p = 0; j < height; j++) {
+            boolean rowIn = j >= j0 && j <= j1;
+            for (int i = 0; i < width; i++, p++) {
+                if (rowIn && i >= i0 && i <= i1) {
+                    if (lon[p] != colLon[i] || lat[p] != rowLat[j] || !valid(lon[p], lat[p])) return null;
+                } else if (valid(lon[p], lat[p])) {
+                    return null;
+                }
+            }
+        }
+        if (!strictlyMonotone(colLon, i0, i1) || !strictlyMonotone(rowLat, j0, j1)) return null;
+        if (Math.abs(colLon[i1] - colLon[i0]) > MAX_SPAN) return null;
+        return new Splat(width, i0, i1, j0, j1, colLon, rowLat);
+    }
+
+    private static boolean strictlyMonotone(double[] a, int from, int to) {
+        if (to - from < 1) return true;
+        boolean up = a[from + 1] > a[from];
+        for (int k = from; k < to; k++) {
+            if (up ? !(a[k + 1] > a[k]) : !(a[k + 1] < a[k])) return false;
+        }
+        return true;
+    }
+
+    /** Number of pixels with a position. */
+    long validPixels() {
+        return (long) (i1 - i0 + 1) * (j1 - j0 + 1);
+    }
+
+    /**
+     * Samples nearest-observation mode into the output arrays (which it fills entirely) unless the estimated cost
+     * exceeds {@code maxEvalsPerPixel} distance evaluations per valid pixel, then returns false having written
+     * nothing to them.
+     *
+     * @param radius      search radius, metres on the sphere of {@link TargetGrid#EARTH_RADIUS}
+     * @param limit       the squared chord of the radius: a pixel takes an observation only if d2 &lt; limit
+     * @param coverDepth  depth of the cells covering the grid's box (coarser: fewer ranges, more spare candidates)
+     */
+    boolean run(Level level, double radius, double limit, int coverDepth, double maxEvalsPerPixel, long[] cellId,
+                int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
+        double theta = Math.toDegrees(radius / TargetGrid.EARTH_RADIUS) + MARGIN_DEG; // degrees, with margin
+        double sinTheta = Math.sin(Math.toRadians(theta));
+        // candidates: the cells of the grid's lon/lat box enlarged by the radius
+        double latLo = Math.min(rowLat[j0], rowLat[j1]), latHi = Math.max(rowLat[j0], rowLat[j1]);
+        double polar = Math.max(Math.abs(latLo), Math.abs(latHi)) + theta;
+        double west, east;
+        if (polar >= 90) {
+            west = -180;
+            east = 180;
+        } else {
+            double c = Math.cos(Math.toRadians(polar));
+            double half = Math.toDegrees(Math.asin(Math.min(1, sinTheta / c))) + MARGIN_DEG;
+            west = lonMin - half;
+            east = lonMax + half;
+            if (east - west >= 360) {
+                west = -180;
+                east = 180;
+            }
+        }
+        RangeSet cover = HealpixGrid.of(level.store.ellipsoid(), coverDepth)
+                .coverBox(west, latLo - theta, east, latHi + theta);
+        int shift = 2 * (level.depth - coverDepth);
+        long[] rows = new long[2 * cover.size()];
+        int nr = 0;
+        long total = 0;
+        for (int k = 0; k < cover.size(); k++) {
+            long a = level.lowerBound(cover.start(k) << shift, ids);
+            if (a >= level.cells) break;
+            long b = level.lowerBound(cover.end(k) << shift, ids);
+            if (b <= a) continue;
+            if (nr > 0 && rows[nr - 1] == a) rows[nr - 1] = b;
+            else {
+                rows[nr++] = a;
+                rows[nr++] = b;
+            }
+            total += b - a;
+        }
+        if (total > Integer.MAX_VALUE / 4) return false;
+        // pass 1: the window of every candidate ({rowFrom, rowTo, colFrom, colTo}, inclusive; rowFrom -1: empty;
+        // colFrom -1: several 360-degree copies, recomputed in pass 2), and the cost
+        int[] win = new int[4 * (int) total];
+        double budget = maxEvalsPerPixel * validPixels();
+        double evals = 0;
+        int q = 0;
+        int[] w = new int[4];
+        for (int k = 0; k < nr; k += 2) {
+            for (long r = rows[k]; r < rows[k + 1]; ) {
+                int c = (int) (r / level.chunkCells);
+                int o = (int) (r - (long) c * level.chunkCells);
+                int len = (int) Math.min(rows[k + 1] - r, level.chunkLength(c) - o);
+                float[] ll = level.lonLat(c);
+                double[] xyz = level.centres(c);
+                for (int e = o + len; o < e; o++, q++) {
+                    long area = window(ll[2 * o], ll[2 * o + 1], xyz[3 * o], xyz[3 * o + 1], theta, sinTheta, w);
+                    System.arraycopy(w, 0, win, 4 * q, 4);
+                    evals += area;
+                }
+                if (evals > budget) return false;
+                r += len;
+            }
+        }
+        // pass 2: splat
+        double[] cosLon = new double[colLon.length], sinLon = new double[colLon.length];
+        for (int i = i0; i <= i1; i++) { // as the gather mode computes them: cos/sin of Math.toRadians
+            double l = Math.toRadians(colLon[i]);
+            cosLon[i] = Math.cos(l);
+            sinLon[i] = Math.sin(l);
+        }
+        double[] cosLat = new double[rowLat.length], sinLat = new double[rowLat.length];
+        for (int j = j0; j <= j1; j++) {
+            double p = Math.toRadians(rowLat[j]);
+            cosLat[j] = Math.cos(p);
+            sinLat[j] = Math.sin(p);
+        }
+        Arrays.fill(chunk, -1);
+        Arrays.fill(cellId, -1);
+        double[] best = new double[cellId.length];
+        Arrays.fill(best, limit);
+        q = 0;
+        for (int k = 0; k < nr; k += 2) {
+            for (long r = rows[k]; r < rows[k + 1]; ) {
+                int c = (int) (r / level.chunkCells);
+                int o = (int) (r - (long) c * level.chunkCells);
+                int len = (int) Math.min(rows[k + 1] - r, level.chunkLength(c) - o);
+                long[] chunkIds = ids[c];
+                if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
+                float[] ll = level.lonLat(c);
+                double[] xyz = level.centres(c);
+                for (int e = o + len; o < e; o++, q++) {
+                    int rowFrom = win[4 * q];
+                    if (rowFrom < 0) continue;
+                    int rowTo = win[4 * q + 1];
+                    double cx = xyz[3 * o], cy = xyz[3 * o + 1], cz = xyz[3 * o + 2];
+                    long id = chunkIds[o];
+                    if (win[4 * q + 2] >= 0) {
+                        splat(cx, cy, cz, id, c, o, rowFrom, rowTo, win[4 * q + 2], win[4 * q + 3], cosLat, sinLat,
+                                cosLon, sinLon, best, cellId, chunk, offset);
+                    } else {
+                        double lonC = ll[2 * o], half = lonHalfWidth(ll[2 * o + 1], cx, cy, theta, sinTheta);
+                        for (int copy = firstCopy(lonC, half), last = lastCopy(lonC, half); copy <= last; copy++) {
+                            if (columns(lonC + 360.0 * copy, half, w)) {
+                                splat(cx, cy, cz, id, c, o, rowFrom, rowTo, w[2], w[3], cosLat, sinLat, cosLon, sinLon,
+                                        best, cellId, chunk, offset);
+                            }
+                        }
+                    }
+                }
+                r += len;
+            }
+        }
+        return true;
+    }
+
+    /** The pixels of one window keep the observation where it is nearer than their best (ties: smaller id). */
+    private void splat(double cx, double cy, double cz, long id, int c, int o, int rowFrom, int rowTo, int colFrom,
+                       int colTo, double[] cosLat, double[] sinLat, double[] cosLon, double[] sinLon, double[] best,
+                       long[] cellId, int[] chunk, int[] offset) {
+        for (int j = rowFrom; j <= rowTo; j++) {
+            double cl = cosLat[j];
+            double dz = cz - sinLat[j];
+            double dz2 = dz * dz;
+            for (int i = colFrom, p = j * width + colFrom; i <= colTo; i++, p++) {
+                // the gather mode's expression: pixel (cosLat cosLon, cosLat sinLon, sinLat), dx*dx + dy*dy + dz*dz
+                double dx = cx - cl * cosLon[i], dy = cy - cl * sinLon[i];
+                double d2 = dx * dx + dy * dy + dz2;
+                double b = best[p];
+                if (d2 < b || (d2 == b && chunk[p] >= 0 && id < cellId[p])) {
+                    best[p] = d2;
+                    cellId[p] = id;
+                    chunk[p] = c;
+                    offset[p] = o;
+                }
+            }
+        }
+    }
+
+    /**
+     * The window of an observation at lon/lat (degrees, within {@link #MARGIN_DEG} of the centre whose unit vector
+     * starts with x, y) into {@code w}: rows, then columns (-1 if several 360-degree copies), and its pixel count
+     * (with every copy). w[0] = -1 when no pixel can be within the radius.
+     */
+    private long window(double lonC, double latC, double x, double y, double theta, double sinTheta, int[] w) {
+        if (!range(rowLat, j0, j1, latUp, latC - theta, latC + theta, w, 0)) {
+            w[0] = -1;
+            return 0;
+        }
+        long rowCount = w[1] - w[0] + 1;
+        double half = lonHalfWidth(latC, x, y, theta, sinTheta);
+        int first = firstCopy(lonC, half), last = lastCopy(lonC, half);
+        if (first == last) {
+            if (!columns(lonC + 360.0 * first, half, w)) {
+                w[0] = -1;
+                return 0;
+            }
+            return rowCount * (w[3] - w[2] + 1);
+        }
+        long cols = 0;
+        int[] v = new int[4];
+        for (int copy = first; copy <= last; copy++) {
+            if (columns(lonC + 360.0 * copy, half, v)) cols += v[3] - v[2] + 1;
+        }
+        if (cols == 0) {
+            w[0] = -1;
+            return 0;
+        }
+        w[2] = -1;
+        w[3] = -1;
+        return rowCount * cols;
+    }
+
+    /**
+     * Longitude half-width of the cap of radius theta (degrees, with margin) around an observation, degrees with
+     * margin; ≥ 180 when the cap reaches a pole. The cap spans asin(sin θ / cos φ) ≤ tan(asin(sin θ / cos φ)) =
+     * sin θ / sqrt(cos² φ - sin² θ), with cos φ = |(x, y)| from the unit vector (no trigonometry per observation).
+     */
+    private static double lonHalfWidth(double latC, double x, double y, double theta, double sinTheta) {
+        if (Math.abs(latC) + theta >= 90) return 180;
+        double c2 = x * x + y * y, s2 = sinTheta * sinTheta;
+        if (c2 - s2 < 1e-6) return 180;
+        return Math.toDegrees(sinTheta / Math.sqrt(c2 - s2)) * (1 + 1e-9) + MARGIN_DEG;
+    }
+
+    /** First 360-degree copy k of [lonC - half, lonC + half] + 360 k that can meet the columns. */
+    private int firstCopy(double lonC, double half) {
+        if (half >= 180) return 0;
+        return (int) Math.ceil((lonMin - (lonC + half)) / 360.0);
+    }
+
+    private int lastCopy(double lonC, double half) {
+        if (half >= 180) return 0;
+        return (int) Math.floor((lonMax - (lonC - half)) / 360.0);
+    }
+
+    /** Columns whose longitude is within half of lon (all for half ≥ 180) into w[2..3]; false if none. */
+    private boolean columns(double lon, double half, int[] w) {
+        if (half >= 180) {
+            w[2] = i0;
+            w[3] = i1;
+            return true;
+        }
+        return range(colLon, i0, i1, lonUp, lon - half, lon + half, w, 2);
+    }
+
+    /**
+     * Indices in [from, to] of the entries of a strictly monotone array within [lo, hi], into w[at], w[at + 1]
+     * (inclusive); false if none.
+     */
+    static boolean range(double[] a, int from, int to, boolean up, double lo, double hi, int[] w, int at) {
+        int first, last;
+        if (up) {
+            first = firstIndex(a, from, to, lo, true);  // first a >= lo
+            last = firstIndex(a, from, to, hi, false) - 1; // first a > hi, minus one
+        } else {
+            first = firstIndexDown(a, from, to, hi, true); // first a <= hi
+            last = firstIndexDown(a, from, to, lo, false) - 1; // first a < lo, minus one
+        }
+        if (first > last) return false;
+        w[at] = first;
+        w[at + 1] = last;
+        return true;
+    }
+
+    /** Ascending a: first index in [from, to] with a ≥ v (orEqual) or a &gt; v, or to + 1. */
+    private static int firstIndex(double[] a, int from, int to, double v, boolean orEqual) {
+        int lo = from, hi = to + 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (orEqual ? a[mid] >= v : a[mid] > v) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    /** Descending a: first index in [from, to] with a ≤ v (orEqual) or a &lt; v, or to + 1. */
+    private static int firstIndexDown(double[] a, int from, int to, double v, boolean orEqual) {
+        int lo = from, hi = to + 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (orEqual ? a[mid] <= v : a[mid] < v) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+}
