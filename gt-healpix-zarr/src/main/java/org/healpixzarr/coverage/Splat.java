@@ -17,9 +17,11 @@ import org.healpixzarr.healpix.RangeSet;
  * whose chord distance (same floating-point expression, same operands) is below the radius limit and smallest,
  * ties to the smaller cell id; windows only ever include more pixels than the cap covers.
  *
- * <p>Cost: one distance per (observation, window pixel), so it loses when pixels are much smaller than the radius
- * (windows of thousands of pixels); {@link #run} estimates the cost first and declines above a budget.
- * Not thread-safe (one instance per request).
+ * <p>Cost: one distance per (observation, window pixel), no hash per pixel. A pixel lies in the windows of the
+ * observations within about a radius of it (~4-12 where observations are about a radius apart, at every zoom: when
+ * pixels are much finer than the radius the windows are large but few observations meet the grid); it would lose
+ * to gather mode only for observations much denser than the radius, so {@link #run} counts the evaluations first
+ * and declines above a budget. Not thread-safe (one instance per request).
  */
 final class Splat {
     /**
@@ -34,6 +36,8 @@ final class Splat {
     /** Valid rectangle, inclusive: every pixel inside has a position, none outside. */
     private final int i0, i1, j0, j1;
     private final double[] colLon, rowLat;
+    /** colLon and rowLat made ascending (negated if descending), for the searches. */
+    private final Index colKey, rowKey;
     private final boolean lonUp, latUp;
     private final double lonMin, lonMax;
 
@@ -49,6 +53,15 @@ final class Splat {
         this.latUp = rowLat[j1] >= rowLat[j0];
         this.lonMin = Math.min(colLon[i0], colLon[i1]);
         this.lonMax = Math.max(colLon[i0], colLon[i1]);
+        this.colKey = new Index(ascending(colLon, lonUp), i0, i1);
+        this.rowKey = new Index(ascending(rowLat, latUp), j0, j1);
+    }
+
+    private static double[] ascending(double[] a, boolean up) {
+        if (up) return a;
+        double[] k = new double[a.length];
+        for (int i = 0; i < a.length; i++) k[i] = -a[i];
+        return k;
     }
 
     /** Whether a point has a position (exactly the points {@link HealpixGrid#hash} gives a cell). */
@@ -64,6 +77,8 @@ final class Splat {
         int n = lon.length;
         if (width <= 0 || n == 0 || n % width != 0 || lat.length != n) return null;
         int height = n / width;
+        Splat full = full(lon, lat, width, height);
+        if (full != null) return full;
         int i0 = width, i1 = -1, j0 = height, j1 = -1;
         for (int j = 0, p = 0; j < height; j++) {
             for (int i = 0; i < width; i++, p++) {
@@ -92,6 +107,23 @@ final class Splat {
         if (!strictlyMonotone(colLon, i0, i1) || !strictlyMonotone(rowLat, j0, j1)) return null;
         if (Math.abs(colLon[i1] - colLon[i0]) > MAX_SPAN) return null;
         return new Splat(width, i0, i1, j0, j1, colLon, rowLat);
+    }
+
+    /** {@link #of} when every pixel has a position (the common case): one pass of comparisons. */
+    private static Splat full(double[] lon, double[] lat, int width, int height) {
+        double[] colLon = Arrays.copyOf(lon, width), rowLat = new double[height];
+        for (int j = 0; j < height; j++) rowLat[j] = lat[j * width];
+        for (double l : colLon) if (!valid(l, 0)) return null;
+        for (double l : rowLat) if (!valid(0, l)) return null;
+        boolean differ = false;
+        for (int j = 0, p = 0; j < height; j++) {
+            double rl = rowLat[j];
+            for (int i = 0; i < width; i++, p++) differ |= (lon[p] != colLon[i]) | (lat[p] != rl);
+            if (differ) return null;
+        }
+        if (!strictlyMonotone(colLon, 0, width - 1) || !strictlyMonotone(rowLat, 0, height - 1)) return null;
+        if (Math.abs(colLon[width - 1] - colLon[0]) > MAX_SPAN) return null;
+        return new Splat(width, 0, width - 1, 0, height - 1, colLon, rowLat);
     }
 
     private static boolean strictlyMonotone(double[] a, int from, int to) {
@@ -157,30 +189,55 @@ final class Splat {
             total += b - a;
         }
         if (total > Integer.MAX_VALUE / 4) return false;
-        // pass 1: the window of every candidate ({rowFrom, rowTo, colFrom, colTo}, inclusive; rowFrom -1: empty;
-        // colFrom -1: several 360-degree copies, recomputed in pass 2), and the cost
-        int[] win = new int[4 * (int) total];
+        // pass 1: the candidates whose window holds pixels, their windows ({rowFrom, rowTo, colFrom, colTo},
+        // inclusive; colFrom -1: several 360-degree copies, recomputed in pass 2) and the cost
+        int cap = (int) Math.min(total, 1 << 16);
+        int[] win = new int[4 * cap];
+        double[] cxyz = new double[3 * cap];
+        long[] cid = new long[cap];
+        int[] cChunk = new int[cap], cOffset = new int[cap];
         double budget = maxEvalsPerPixel * validPixels();
         double evals = 0;
-        int q = 0;
+        int m = 0;
         int[] w = new int[4];
         for (int k = 0; k < nr; k += 2) {
             for (long r = rows[k]; r < rows[k + 1]; ) {
                 int c = (int) (r / level.chunkCells);
                 int o = (int) (r - (long) c * level.chunkCells);
                 int len = (int) Math.min(rows[k + 1] - r, level.chunkLength(c) - o);
+                long[] chunkIds = ids[c];
+                if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
                 float[] ll = level.lonLat(c);
                 double[] xyz = level.centres(c);
-                for (int e = o + len; o < e; o++, q++) {
+                for (int e = o + len; o < e; o++) {
                     long area = window(ll[2 * o], ll[2 * o + 1], xyz[3 * o], xyz[3 * o + 1], theta, sinTheta, w);
-                    System.arraycopy(w, 0, win, 4 * q, 4);
+                    if (area == 0) continue;
                     evals += area;
+                    if (m == cid.length) {
+                        int grow = (int) Math.min(total, 2L * m);
+                        win = Arrays.copyOf(win, 4 * grow);
+                        cxyz = Arrays.copyOf(cxyz, 3 * grow);
+                        cid = Arrays.copyOf(cid, grow);
+                        cChunk = Arrays.copyOf(cChunk, grow);
+                        cOffset = Arrays.copyOf(cOffset, grow);
+                    }
+                    win[4 * m] = w[0];
+                    win[4 * m + 1] = w[1];
+                    win[4 * m + 2] = w[2];
+                    win[4 * m + 3] = w[3];
+                    cxyz[3 * m] = xyz[3 * o];
+                    cxyz[3 * m + 1] = xyz[3 * o + 1];
+                    cxyz[3 * m + 2] = xyz[3 * o + 2];
+                    cid[m] = chunkIds[o];
+                    cChunk[m] = c;
+                    cOffset[m] = o;
+                    m++;
                 }
                 if (evals > budget) return false;
                 r += len;
             }
         }
-        // pass 2: splat
+        // pass 2: splat; per pixel the best squared chord and candidate
         double[] cosLon = new double[colLon.length], sinLon = new double[colLon.length];
         for (int i = i0; i <= i1; i++) { // as the gather mode computes them: cos/sin of Math.toRadians
             double l = Math.toRadians(colLon[i]);
@@ -193,49 +250,47 @@ final class Splat {
             cosLat[j] = Math.cos(p);
             sinLat[j] = Math.sin(p);
         }
-        Arrays.fill(chunk, -1);
-        Arrays.fill(cellId, -1);
-        double[] best = new double[cellId.length];
+        int n = cellId.length;
+        double[] best = new double[n];
         Arrays.fill(best, limit);
-        q = 0;
-        for (int k = 0; k < nr; k += 2) {
-            for (long r = rows[k]; r < rows[k + 1]; ) {
-                int c = (int) (r / level.chunkCells);
-                int o = (int) (r - (long) c * level.chunkCells);
-                int len = (int) Math.min(rows[k + 1] - r, level.chunkLength(c) - o);
-                long[] chunkIds = ids[c];
-                if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
-                float[] ll = level.lonLat(c);
-                double[] xyz = level.centres(c);
-                for (int e = o + len; o < e; o++, q++) {
-                    int rowFrom = win[4 * q];
-                    if (rowFrom < 0) continue;
-                    int rowTo = win[4 * q + 1];
-                    double cx = xyz[3 * o], cy = xyz[3 * o + 1], cz = xyz[3 * o + 2];
-                    long id = chunkIds[o];
-                    if (win[4 * q + 2] >= 0) {
-                        splat(cx, cy, cz, id, c, o, rowFrom, rowTo, win[4 * q + 2], win[4 * q + 3], cosLat, sinLat,
-                                cosLon, sinLon, best, cellId, chunk, offset);
-                    } else {
-                        double lonC = ll[2 * o], half = lonHalfWidth(ll[2 * o + 1], cx, cy, theta, sinTheta);
-                        for (int copy = firstCopy(lonC, half), last = lastCopy(lonC, half); copy <= last; copy++) {
-                            if (columns(lonC + 360.0 * copy, half, w)) {
-                                splat(cx, cy, cz, id, c, o, rowFrom, rowTo, w[2], w[3], cosLat, sinLat, cosLon, sinLon,
-                                        best, cellId, chunk, offset);
-                            }
-                        }
+        int[] bestQ = new int[n];
+        Arrays.fill(bestQ, -1);
+        for (int q = 0; q < m; q++) {
+            if (win[4 * q + 2] >= 0) {
+                splat(q, cxyz, cid, win[4 * q], win[4 * q + 1], win[4 * q + 2], win[4 * q + 3], cosLat, sinLat,
+                        cosLon, sinLon, best, bestQ);
+            } else {
+                double cx = cxyz[3 * q], cy = cxyz[3 * q + 1];
+                double lonC = Math.toDegrees(Math.atan2(cy, cx));
+                double latC = Math.toDegrees(Math.atan2(cxyz[3 * q + 2], Math.hypot(cx, cy)));
+                double half = lonHalfWidth(latC, cx, cy, theta, sinTheta);
+                for (int copy = firstCopy(lonC, half), last = lastCopy(lonC, half); copy <= last; copy++) {
+                    if (columns(lonC + 360.0 * copy, half, w)) {
+                        splat(q, cxyz, cid, win[4 * q], win[4 * q + 1], w[2], w[3], cosLat, sinLat, cosLon, sinLon,
+                                best, bestQ);
                     }
                 }
-                r += len;
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            int q = bestQ[p];
+            if (q < 0) {
+                chunk[p] = -1;
+                cellId[p] = -1;
+            } else {
+                chunk[p] = cChunk[q];
+                offset[p] = cOffset[q];
+                cellId[p] = cid[q];
             }
         }
         return true;
     }
 
-    /** The pixels of one window keep the observation where it is nearer than their best (ties: smaller id). */
-    private void splat(double cx, double cy, double cz, long id, int c, int o, int rowFrom, int rowTo, int colFrom,
-                       int colTo, double[] cosLat, double[] sinLat, double[] cosLon, double[] sinLon, double[] best,
-                       long[] cellId, int[] chunk, int[] offset) {
+    /** The pixels of one window keep candidate q where it is nearer than their best (ties: smaller id). */
+    private void splat(int q, double[] cxyz, long[] cid, int rowFrom, int rowTo, int colFrom, int colTo,
+                       double[] cosLat, double[] sinLat, double[] cosLon, double[] sinLon, double[] best, int[] bestQ) {
+        double cx = cxyz[3 * q], cy = cxyz[3 * q + 1], cz = cxyz[3 * q + 2];
+        long id = cid[q];
         for (int j = rowFrom; j <= rowTo; j++) {
             double cl = cosLat[j];
             double dz = cz - sinLat[j];
@@ -245,11 +300,9 @@ final class Splat {
                 double dx = cx - cl * cosLon[i], dy = cy - cl * sinLon[i];
                 double d2 = dx * dx + dy * dy + dz2;
                 double b = best[p];
-                if (d2 < b || (d2 == b && chunk[p] >= 0 && id < cellId[p])) {
+                if (d2 < b || (d2 == b && bestQ[p] >= 0 && id < cid[bestQ[p]])) {
                     best[p] = d2;
-                    cellId[p] = id;
-                    chunk[p] = c;
-                    offset[p] = o;
+                    bestQ[p] = q;
                 }
             }
         }
@@ -261,7 +314,7 @@ final class Splat {
      * (with every copy). w[0] = -1 when no pixel can be within the radius.
      */
     private long window(double lonC, double latC, double x, double y, double theta, double sinTheta, int[] w) {
-        if (!range(rowLat, j0, j1, latUp, latC - theta, latC + theta, w, 0)) {
+        if (!range(rowKey, latUp, latC - theta, latC + theta, w, 0)) {
             w[0] = -1;
             return 0;
         }
@@ -319,47 +372,60 @@ final class Splat {
             w[3] = i1;
             return true;
         }
-        return range(colLon, i0, i1, lonUp, lon - half, lon + half, w, 2);
+        return range(colKey, lonUp, lon - half, lon + half, w, 2);
     }
 
     /**
-     * Indices in [from, to] of the entries of a strictly monotone array within [lo, hi], into w[at], w[at + 1]
-     * (inclusive); false if none.
+     * Indices of the entries of a strictly monotone array within [lo, hi], into w[at], w[at + 1] (inclusive); false
+     * if none. {@code key} indexes the array made ascending ({@link #ascending}).
      */
-    static boolean range(double[] a, int from, int to, boolean up, double lo, double hi, int[] w, int at) {
-        int first, last;
-        if (up) {
-            first = firstIndex(a, from, to, lo, true);  // first a >= lo
-            last = firstIndex(a, from, to, hi, false) - 1; // first a > hi, minus one
-        } else {
-            first = firstIndexDown(a, from, to, hi, true); // first a <= hi
-            last = firstIndexDown(a, from, to, lo, false) - 1; // first a < lo, minus one
-        }
+    static boolean range(Index key, boolean up, double lo, double hi, int[] w, int at) {
+        double kLo = up ? lo : -hi, kHi = up ? hi : -lo;
+        int first = key.first(kLo, false);
+        int last = key.first(kHi, true) - 1;
         if (first > last) return false;
         w[at] = first;
         w[at + 1] = last;
         return true;
     }
 
-    /** Ascending a: first index in [from, to] with a ≥ v (orEqual) or a &gt; v, or to + 1. */
-    private static int firstIndex(double[] a, int from, int to, double v, boolean orEqual) {
-        int lo = from, hi = to + 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (orEqual ? a[mid] >= v : a[mid] > v) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
-    }
+    /**
+     * Strictly ascending keys over [from, to] with a table of buckets of equal width (at most the smallest step, up
+     * to 16 buckets per key), so that finding the first key at or above a value starts at most a step or two away:
+     * no data-dependent bisection per observation. The answer is exact whatever the table holds (it only chooses
+     * where the walk starts).
+     */
+    static final class Index {
+        private final double[] key;
+        private final int from, to;
+        private final double k0, inv;
+        private final int[] table;
 
-    /** Descending a: first index in [from, to] with a ≤ v (orEqual) or a &lt; v, or to + 1. */
-    private static int firstIndexDown(double[] a, int from, int to, double v, boolean orEqual) {
-        int lo = from, hi = to + 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (orEqual ? a[mid] <= v : a[mid] < v) hi = mid;
-            else lo = mid + 1;
+        Index(double[] key, int from, int to) {
+            this.key = key;
+            this.from = from;
+            this.to = to;
+            k0 = key[from];
+            double span = key[to] - key[from], step = Double.POSITIVE_INFINITY;
+            for (int k = from; k < to; k++) step = Math.min(step, key[k + 1] - key[k]);
+            int buckets = to > from ? (int) Math.max(1, Math.min(16.0 * (to - from + 1), Math.ceil(span / step))) : 1;
+            inv = to > from ? buckets / span : 0;
+            table = new int[buckets + 1];
+            for (int b = 0, i = from; b <= buckets; b++) {
+                double start = k0 + b / (inv > 0 ? inv : 1);
+                while (i <= to && key[i] < start) i++;
+                table[b] = i;
+            }
         }
-        return lo;
+
+        /** First index k in [from, to] with key[k] ≥ v (strict: key[k] &gt; v), or to + 1. */
+        int first(double v, boolean strict) {
+            double t = (v - k0) * inv;
+            int b = t > 0 ? (int) Math.min(t, table.length - 1) : 0;
+            int i = table[b];
+            while (i <= to && (strict ? !(key[i] > v) : !(key[i] >= v))) i++;
+            while (i > from && (strict ? key[i - 1] > v : key[i - 1] >= v)) i--;
+            return i;
+        }
     }
 }

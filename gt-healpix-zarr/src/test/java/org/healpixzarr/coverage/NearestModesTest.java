@@ -155,6 +155,57 @@ class NearestModesTest {
     }
 
     @Test
+    void mirroredGridsAgree() throws Exception {
+        // rows ascending in latitude and columns descending in longitude (a grid geometry may flip its axes), and a
+        // grid whose first and last rows are outside [-90, 90]
+        try (DggsStore s = DggsStore.open(mid)) {
+            Oracle oracle = new Oracle(s, CellSampler.of(s).radiusMetres());
+            TargetGrid g = grid("CRS:84", 10.5, 45.3, 150, 70, 50);
+            int w = g.width(), h = g.height();
+            double[] lon = new double[w * h], lat = new double[w * h];
+            for (int j = 0; j < h; j++) {
+                for (int i = 0; i < w; i++) {
+                    lon[j * w + i] = g.lon()[(h - 1 - j) * w + (w - 1 - i)];
+                    lat[j * w + i] = g.lat()[(h - 1 - j) * w + (w - 1 - i)];
+                }
+            }
+            assertNotNull(Splat.of(lon, lat, w));
+            assertTrue(compare(s, oracle, lon, lat, w, g.pixelSizeMetres(), "mirrored") > 1000);
+            for (int i = 0; i < w; i++) {
+                lat[i] = 91;
+                lat[(h - 1) * w + i] = Double.NaN;
+            }
+            assertNotNull(Splat.of(lon, lat, w));
+            assertTrue(compare(s, oracle, lon, lat, w, g.pixelSizeMetres(), "mirrored, rows without position") > 1000);
+            lat[w + 3] = Double.NaN; // one pixel without position inside the rectangle: not rectilinear, gather
+            assertNull(Splat.of(lon, lat, w));
+        }
+    }
+
+    @Test
+    void indexFindsTheFirstKeyAbove() {
+        Random r = new Random(seed());
+        for (int t = 0; t < 3000; t++) {
+            int n = 1 + r.nextInt(40);
+            double[] a = new double[n];
+            double x = r.nextGaussian();
+            // steps even, or uneven by up to 1000 times (Mercator rows of the whole world: ~12 times)
+            double ratio = r.nextBoolean() ? 0 : r.nextDouble() * 1000;
+            for (int i = 0; i < n; i++) a[i] = x += 0.01 * (1 + ratio * r.nextDouble());
+            int from = r.nextInt(n), to = from + r.nextInt(n - from);
+            Splat.Index index = new Splat.Index(a, from, to);
+            for (int u = 0; u < 20; u++) {
+                double v = r.nextInt(4) == 0 ? a[r.nextInt(n)] : a[0] - 1 + r.nextDouble() * (a[n - 1] - a[0] + 2);
+                boolean strict = r.nextBoolean();
+                int expected = to + 1;
+                for (int k = to; k >= from; k--) if (strict ? a[k] > v : a[k] >= v) expected = k;
+                assertEquals(expected, index.first(v, strict),
+                        java.util.Arrays.toString(a) + " [" + from + ", " + to + "] " + v + " " + strict);
+            }
+        }
+    }
+
+    @Test
     void tiesGoToTheSmallerIdInEveryMode() throws Exception {
         // observations mirrored about the prime meridian: the pixels on it are exactly as far from both of a pair
         Path eq = dir.resolve("equator.zarr");
