@@ -148,8 +148,9 @@ public final class CellSampler {
         int[] chunk = new int[n];
         int[] offset = new int[n];
         long[][] ids = new long[level.chunks][];
-        if (level == base) nearest(level, lon, lat, width, pixelSizeMetres, cellId, chunk, offset, ids);
-        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, cellId, chunk, offset, ids);
+        Splat rect = width > 0 && (level != base || mode != Mode.GATHER) ? Splat.of(lon, lat, width) : null;
+        if (level == base) nearest(level, lon, lat, rect, pixelSizeMetres, cellId, chunk, offset, ids);
+        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, rect, cellId, chunk, offset, ids);
         boolean[] used = new boolean[level.chunks];
         for (int c : chunk) if (c >= 0) used[c] = true;
         Map<String, Samples.Column> columns = new LinkedHashMap<>();
@@ -194,12 +195,14 @@ public final class CellSampler {
      * than the level (a request coarser than the coarsest level, {@code coarser} &gt; 0 depths), a point takes the
      * first stored cell inside its pixel-sized cell (the ancestor {@code coarser} depths up), so that sparse data
      * (a narrow swath, a subsampled frame) stays visible at every zoom instead of being hit only where a pixel
-     * centre falls exactly in an occupied cell.
+     * centre falls exactly in an occupied cell. A rectilinear grid ({@code rect} not null) is hashed by rows and
+     * columns.
      */
-    private static void lookup(Level level, int coarser, double[] lon, double[] lat, long[] cellId, int[] chunk,
-                               int[] offset, long[][] ids) throws IOException, DataException {
+    private static void lookup(Level level, int coarser, double[] lon, double[] lat, Splat rect, long[] cellId,
+                               int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
-        level.grid.hash(lon, lat, cellId, 0, n);
+        if (rect != null) rect.hash(level.grid, cellId);
+        else level.grid.hash(lon, lat, cellId, 0, n);
         if (coarser > 0) {
             coarse(level, 2 * coarser, cellId, chunk, offset, ids);
             return;
@@ -275,7 +278,7 @@ public final class CellSampler {
      * depth whose cell edge is at least twice the radius, so every observation within the radius is in the block.
      * Both give identical results ({@code NearestModesTest}).
      */
-    private void nearest(Level level, double[] lon, double[] lat, int width, double pixelSize, long[] cellId,
+    private void nearest(Level level, double[] lon, double[] lat, Splat rect, double pixelSize, long[] cellId,
                          int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
         Arrays.fill(chunk, -1);
@@ -286,11 +289,8 @@ public final class CellSampler {
         s = Math.max(0, Math.min(level.depth, s));
         double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
         double limit = chord * chord;
-        if (mode != Mode.GATHER && width > 0) {
-            Splat splat = Splat.of(lon, lat, width);
-            if (splat != null && splat.run(level, radius, limit, s, mode == Mode.SPLAT ? Double.POSITIVE_INFINITY
-                    : SPLAT_BUDGET, cellId, chunk, offset, ids)) return;
-        }
+        if (mode != Mode.GATHER && rect != null && rect.run(level, radius, limit, s,
+                mode == Mode.SPLAT ? Double.POSITIVE_INFINITY : SPLAT_BUDGET, cellId, chunk, offset, ids)) return;
         HealpixGrid search = HealpixGrid.of(store.ellipsoid(), s);
         // pixels much smaller than the search cells: group them by sub-cells (edge >= 4 pixels, up to 4 depths
         // finer) whose candidates are filtered once per sub-cell

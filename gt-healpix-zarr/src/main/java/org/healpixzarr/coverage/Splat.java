@@ -7,7 +7,8 @@ import org.healpixzarr.healpix.HealpixGrid;
 import org.healpixzarr.healpix.RangeSet;
 
 /**
- * Nearest-observation mode of {@link CellSampler} by splatting, for "rectilinear" target grids: every pixel's
+ * The structure of a "rectilinear" target grid, hashed by rows and columns ({@link #hash}), and nearest-observation
+ * mode of {@link CellSampler} by splatting into such a grid. Rectilinear: every pixel's
  * longitude depends only on its column and its latitude only on its row, both strictly monotone (CRS:84,
  * EPSG:4326 and EPSG:3857 grids, whose pixels outside the CRS domain, if any, form whole rows or columns). Instead
  * of hashing every pixel and testing the observations around it, every observation near the grid is projected
@@ -133,6 +134,23 @@ final class Splat {
             if (up ? !(a[k + 1] > a[k]) : !(a[k + 1] < a[k])) return false;
         }
         return true;
+    }
+
+    /**
+     * {@code out[p] = grid.hash(lon[p], lat[p])} for every pixel of the grid (the same values: -1 for pixels
+     * without a position), the latitude terms once per row and the longitude terms once per column
+     * ({@link HealpixGrid#hashGrid}).
+     */
+    void hash(HealpixGrid grid, long[] out) {
+        int w = i1 - i0 + 1, h = j1 - j0 + 1;
+        if (w == width && h * width == out.length) {
+            grid.hashGrid(colLon, rowLat, out);
+            return;
+        }
+        Arrays.fill(out, -1);
+        long[] inner = new long[w * h];
+        grid.hashGrid(Arrays.copyOfRange(colLon, i0, i1 + 1), Arrays.copyOfRange(rowLat, j0, j1 + 1), inner);
+        for (int j = 0; j < h; j++) System.arraycopy(inner, j * w, out, (j0 + j) * width + i0, w);
     }
 
     /** Number of pixels with a position. */
