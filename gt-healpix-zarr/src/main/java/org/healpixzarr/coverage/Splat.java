@@ -72,7 +72,8 @@ final class Splat {
 
     /**
      * The rectilinear structure of a row-major grid of {@code width} columns, or null if it has none (or no valid
-     * pixel). Two passes over the pixels.
+     * pixel). One pass of comparisons when every pixel has a position (a non-rectilinear grid usually fails in its
+     * first row), else two.
      */
     static Splat of(double[] lon, double[] lat, int width) {
         int n = lon.length;
@@ -80,6 +81,8 @@ final class Splat {
         int height = n / width;
         Splat full = full(lon, lat, width, height);
         if (full != null) return full;
+        // with both corners valid the rectangle could only be the whole grid, which full() rejected
+        if (valid(lon[0], lat[0]) && valid(lon[n - 1], lat[n - 1])) return null;
         int i0 = width, i1 = -1, j0 = height, j1 = -1;
         for (int j = 0, p = 0; j < height; j++) {
             for (int i = 0; i < width; i++, p++) {
