@@ -162,13 +162,14 @@ final class Splat {
     }
 
     /**
-     * Samples nearest-observation mode into the output arrays (which it fills entirely) unless the estimated cost
-     * exceeds {@code maxEvalsPerPixel} distance evaluations per valid pixel, then returns false having written
-     * nothing to them.
+     * Samples nearest-observation mode into the output arrays (chunk and cellId entirely, offset where there is a
+     * cell) unless the estimated cost exceeds {@code maxEvalsPerPixel} distance evaluations per valid pixel, then
+     * returns false having written nothing to them.
      *
      * @param radius      search radius, metres on the sphere of {@link TargetGrid#EARTH_RADIUS}
      * @param limit       the squared chord of the radius: a pixel takes an observation only if d2 &lt; limit
-     * @param coverDepth  depth of the cells covering the grid's box (coarser: fewer ranges, more spare candidates)
+     * @param coverDepth  finest depth of the cells covering the grid's box (coarser: fewer ranges, more spare
+     *                    candidates); coarser for a box more than 64 such cells across
      */
     boolean run(Level level, double radius, double limit, int coverDepth, double maxEvalsPerPixel, long[] cellId,
                 int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
@@ -191,6 +192,14 @@ final class Splat {
                 east = 180;
             }
         }
+        // cover at most ~64 cells across the box (coverBox costs the cells along its border; coarser cells only add
+        // spare candidates near the border, ~6 % of the box's)
+        double equatorward = latLo <= 0 && latHi >= 0 ? 0 : Math.min(Math.abs(latLo), Math.abs(latHi));
+        double boxMetres = Math.toRadians(Math.max(latHi - latLo + 2 * theta,
+                (east - west) * Math.cos(Math.toRadians(equatorward)))) * TargetGrid.EARTH_RADIUS;
+        double e0 = HealpixGrid.of(level.store.ellipsoid(), 0).cellEdgeMetres();
+        int boxDepth = (int) Math.floor(Math.log(e0 / (boxMetres / 64)) / Math.log(2));
+        coverDepth = Math.max(0, Math.min(coverDepth, boxDepth));
         RangeSet cover = HealpixGrid.of(level.store.ellipsoid(), coverDepth)
                 .coverBox(west, latLo - theta, east, latHi + theta);
         int shift = 2 * (level.depth - coverDepth);

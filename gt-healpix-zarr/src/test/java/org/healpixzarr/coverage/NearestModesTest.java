@@ -147,6 +147,9 @@ class NearestModesTest {
             compare(m, om, g, "world CRS:84");
             compare(am, oa, g, "world CRS:84, antimeridian store");
             compare(p, op, g, "world CRS:84, pole store");
+            // a large box (covered at a coarser depth than the search cells)
+            g = TargetGrid.of(Crs.decode("CRS:84"), new double[] {-10, 30, 50, 60}, 600, 300);
+            compare(m, om, g, "60 x 30 degrees");
             // Mercator over the store at mid latitude, pixels about half the radius (the benchmark's 50 km case)
             g = grid("EPSG:3857", 10.5, 45.3, 200, 128, 128);
             assertNotNull(Splat.of(g.lon(), g.lat(), g.width()));
