@@ -40,6 +40,19 @@ public final class CellSampler {
     private final Map<Integer, Level> levels = new ConcurrentHashMap<>();
     private final int nativeDepth;
     private final double radius;
+    /** How nearest-observation mode runs: {@link Mode#AUTO} except in tests. */
+    volatile Mode mode = Mode.AUTO;
+
+    /** Nearest-observation algorithms (identical results): chosen by cost, or forced (tests). */
+    enum Mode { AUTO, GATHER, SPLAT }
+
+    /**
+     * Splat when it needs at most this many distance evaluations per pixel. Gather costs 190-400 ns per pixel (a
+     * hash, candidate lists, ~28 distances at pixels near the radius), splat a few ns per evaluation; with
+     * observations about a radius apart a pixel lies in the windows of ~4-12 of them at every zoom, so the budget
+     * only turns away pathological cases (observations much denser than the radius).
+     */
+    static final double SPLAT_BUDGET = 32;
 
     private CellSampler(DggsStore store, ChunkCache cache) throws IOException, DataException {
         this.store = store;
@@ -106,7 +119,7 @@ public final class CellSampler {
      * @param variables names of the store's variables (or overview-only names such as {@code count})
      */
     public Samples sample(TargetGrid grid, List<String> variables) throws IOException, DataException {
-        return sample(grid.lon(), grid.lat(), grid.pixelSizeMetres(), variables);
+        return sample(grid.lon(), grid.lat(), grid.width(), grid.pixelSizeMetres(), variables);
     }
 
     /**
@@ -118,6 +131,15 @@ public final class CellSampler {
      */
     public Samples sample(double[] lon, double[] lat, double pixelSizeMetres, List<String> variables)
             throws IOException, DataException {
+        return sample(lon, lat, 0, pixelSizeMetres, variables);
+    }
+
+    /**
+     * {@link #sample(double[], double[], double, List)} of a row-major grid of {@code width} columns (0: unknown,
+     * which rules out splatting in nearest-observation mode).
+     */
+    Samples sample(double[] lon, double[] lat, int width, double pixelSizeMetres, List<String> variables)
+            throws IOException, DataException {
         if (lon.length != lat.length) throw new IllegalArgumentException(lon.length + " longitudes, " + lat.length + " latitudes");
         int d = depthFor(pixelSizeMetres);
         Level level = d == store.depth() ? base : level(d);
@@ -126,8 +148,9 @@ public final class CellSampler {
         int[] chunk = new int[n];
         int[] offset = new int[n];
         long[][] ids = new long[level.chunks][];
-        if (level == base) nearest(level, lon, lat, pixelSizeMetres, cellId, chunk, offset, ids);
-        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, cellId, chunk, offset, ids);
+        Splat rect = width > 0 && (level != base || mode != Mode.GATHER) ? Splat.of(lon, lat, width) : null;
+        if (level == base) nearest(level, lon, lat, rect, pixelSizeMetres, cellId, chunk, offset, ids);
+        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, rect, cellId, chunk, offset, ids);
         boolean[] used = new boolean[level.chunks];
         for (int c : chunk) if (c >= 0) used[c] = true;
         Map<String, Samples.Column> columns = new LinkedHashMap<>();
@@ -172,12 +195,14 @@ public final class CellSampler {
      * than the level (a request coarser than the coarsest level, {@code coarser} &gt; 0 depths), a point takes the
      * first stored cell inside its pixel-sized cell (the ancestor {@code coarser} depths up), so that sparse data
      * (a narrow swath, a subsampled frame) stays visible at every zoom instead of being hit only where a pixel
-     * centre falls exactly in an occupied cell.
+     * centre falls exactly in an occupied cell. A rectilinear grid ({@code rect} not null) is hashed by rows and
+     * columns.
      */
-    private static void lookup(Level level, int coarser, double[] lon, double[] lat, long[] cellId, int[] chunk,
-                               int[] offset, long[][] ids) throws IOException, DataException {
+    private static void lookup(Level level, int coarser, double[] lon, double[] lat, Splat rect, long[] cellId,
+                               int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
-        level.grid.hash(lon, lat, cellId, 0, n);
+        if (rect != null) rect.hash(level.grid, cellId);
+        else level.grid.hash(lon, lat, cellId, 0, n);
         if (coarser > 0) {
             coarse(level, 2 * coarser, cellId, chunk, offset, ids);
             return;
@@ -246,13 +271,15 @@ public final class CellSampler {
     // ------------------------------------------------------------------ nearest-observation mode
 
     /**
-     * Each point takes the nearest observation whose centre lies within {@link #radius} (distance between unit
-     * vectors on the sphere, latitudes geodetic). Candidates come from the 3×3 block of cells around the point at
-     * a search depth whose cell edge is at least twice the radius, so every observation within the radius is in
-     * the block.
+     * Each point takes the nearest observation whose centre lies within {@link #radius} (chord between unit
+     * vectors on the sphere, latitudes geodetic; ties to the smaller cell id). A rectilinear grid (CRS:84,
+     * EPSG:4326, EPSG:3857) of known {@code width} is splatted ({@link Splat}); otherwise (UTM, bare points, or a
+     * splat over budget) gather mode: candidates come from the 3×3 block of cells around the point at a search
+     * depth whose cell edge is at least twice the radius, so every observation within the radius is in the block.
+     * Both give identical results ({@code NearestModesTest}).
      */
-    private void nearest(Level level, double[] lon, double[] lat, double pixelSize, long[] cellId, int[] chunk,
-                         int[] offset, long[][] ids) throws IOException, DataException {
+    private void nearest(Level level, double[] lon, double[] lat, Splat rect, double pixelSize, long[] cellId,
+                         int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
         int n = lon.length;
         Arrays.fill(chunk, -1);
         Arrays.fill(cellId, -1);
@@ -260,6 +287,10 @@ public final class CellSampler {
         double e0 = HealpixGrid.of(store.ellipsoid(), 0).cellEdgeMetres();
         int s = (int) Math.floor(Math.log(e0 / (2 * radius)) / Math.log(2) + 1e-9);
         s = Math.max(0, Math.min(level.depth, s));
+        double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
+        double limit = chord * chord;
+        if (mode != Mode.GATHER && rect != null && rect.run(level, radius, limit, s,
+                mode == Mode.SPLAT ? Double.POSITIVE_INFINITY : SPLAT_BUDGET, cellId, chunk, offset, ids)) return;
         HealpixGrid search = HealpixGrid.of(store.ellipsoid(), s);
         // pixels much smaller than the search cells: group them by sub-cells (edge >= 4 pixels, up to 4 depths
         // finer) whose candidates are filtered once per sub-cell
@@ -316,8 +347,6 @@ public final class CellSampler {
                 candRow[q] = r;
             }
         }
-        double chord = 2 * Math.sin(radius / TargetGrid.EARTH_RADIUS / 2);
-        double limit = chord * chord;
         // bound on the chord from a sub-cell centre to any of its points (HEALPix cells are at most ~1.2 edges
         // across from their centre; 1.5 for margin)
         double rho = t == s ? 0 : 1.5 * sub.cellEdgeMetres() / TargetGrid.EARTH_RADIUS;

@@ -86,19 +86,33 @@ final class Level {
      * the same cells skip the inverse HEALPix projection.
      */
     double[] centres(int c) throws IOException, DataException {
-        ChunkCache.Key k = new ChunkCache.Key(token, "/xyz", c);
-        Object v = cache.get(k);
-        if (v == null) {
-            long[] ids = ids(c);
-            double[] xyz = new double[3 * ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                double[] ll = grid.center(ids[i]);
-                CellSampler.unit(ll[0], ll[1], xyz, 3 * i);
-            }
-            cache.put(k, xyz, 24L * ids.length);
-            v = xyz;
+        Object v = cache.get(new ChunkCache.Key(token, "/xyz", c));
+        return v != null ? (double[]) v : (double[]) computeCentres(c)[0];
+    }
+
+    /**
+     * The centres of the cells of chunk c as longitude, latitude (degrees as {@link HealpixGrid#center} gives them,
+     * rounded to float: within 2e-5 degrees) per row, cached (key {@code /ll}); for conservative search windows.
+     */
+    float[] lonLat(int c) throws IOException, DataException {
+        Object v = cache.get(new ChunkCache.Key(token, "/ll", c));
+        return v != null ? (float[]) v : (float[]) computeCentres(c)[1];
+    }
+
+    /** Computes and caches {@link #centres} and {@link #lonLat} of chunk c in one pass. */
+    private Object[] computeCentres(int c) throws IOException, DataException {
+        long[] ids = ids(c);
+        double[] xyz = new double[3 * ids.length];
+        float[] ll = new float[2 * ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            double[] lonLat = grid.center(ids[i]);
+            CellSampler.unit(lonLat[0], lonLat[1], xyz, 3 * i);
+            ll[2 * i] = (float) lonLat[0];
+            ll[2 * i + 1] = (float) lonLat[1];
         }
-        return (double[]) v;
+        cache.put(new ChunkCache.Key(token, "/xyz", c), xyz, 24L * ids.length);
+        cache.put(new ChunkCache.Key(token, "/ll", c), ll, 8L * ids.length);
+        return new Object[] {xyz, ll};
     }
 
     /** The values of chunk c of a variable (cached; shared: do not modify), {@code bands} values per row. */

@@ -54,6 +54,12 @@ public final class Samples {
     /** Nested id at {@link #depth()} of the cell point {@code i} took its value from, or -1. */
     public long cellId(int i) { return cellId[i]; }
 
+    /** Chunk of the level the value of point {@code i} is read from, -1 if none (tests). */
+    int chunk(int i) { return chunk[i]; }
+
+    /** Row within {@link #chunk} of the value of point {@code i} (tests). */
+    int offset(int i) { return offset[i]; }
+
     /** Number of observations aggregated in that cell (1 at the store's depth), 0 if none. */
     public long count(int i) {
         if (chunk[i] < 0) return 0;

@@ -137,6 +137,15 @@ public final class HealpixGrid {
      */
     public long hash(double lonDeg, double latDeg) {
         if (!(latDeg >= -90.0 && latDeg <= 90.0) || !(Math.abs(lonDeg) <= Double.MAX_VALUE)) return -1;
+        return hash(latDeg, lonDeg, null);
+    }
+
+    /**
+     * The hash of a latitude in [-90, 90] (degrees, geodetic for WGS84) and a finite longitude (degrees); if
+     * {@code zcb} is not null, also z = sin and cb = cos of the authalic latitude into zcb[0], zcb[1] (for
+     * {@link #hashGrid}).
+     */
+    private long hash(double latDeg, double lonDeg, double[] zcb) {
         double phi = latDeg * DEG2RAD;
         // sin and cos of phi in [-pi/2, pi/2] by Taylor polynomials on [-pi/4, pi/4] (error ~1 ULP,
         // like Math.sin/cos, about twice as fast for the pair)
@@ -155,15 +164,7 @@ public final class HealpixGrid {
         }
         double z, cb; // sin and cos of the authalic latitude
         if (wgs84) {
-            // delta = beta - phi = sum_k C_k sin(2k phi), Clenshaw in the double angle
-            double sin2 = 2 * s * c;
-            double x2 = 2 * ((c - s) * (c + s));
-            double b5 = C5 + x2 * C6;
-            double b4 = C4 + x2 * b5 - C6;
-            double b3 = C3 + x2 * b4 - b5;
-            double b2 = C2 + x2 * b3 - b4;
-            double b1 = C1 + x2 * b2 - b3;
-            double d = b1 * sin2; // |d| < 0.0023 rad
+            double d = delta(s, c); // |d| < 0.0023 rad
             double d2 = d * d;
             double cosD = 1 - d2 * (0.5 - d2 * (1.0 / 24));
             double sinD = d * (1 - d2 * ((1.0 / 6) - d2 * (1.0 / 120)));
@@ -173,6 +174,27 @@ public final class HealpixGrid {
             z = s;
             cb = c;
         }
+        if (zcb != null) {
+            zcb[0] = z;
+            zcb[1] = cb;
+        }
+        return hashZ(z, cb, lonTerm(lonDeg));
+    }
+
+    /** delta = beta - phi = sum_k C_k sin(2k phi) from s = sin phi, c = cos phi: Clenshaw in the double angle. */
+    private static double delta(double s, double c) {
+        double sin2 = 2 * s * c;
+        double x2 = 2 * ((c - s) * (c + s));
+        double b5 = C5 + x2 * C6;
+        double b4 = C4 + x2 * b5 - C6;
+        double b3 = C3 + x2 * b4 - b5;
+        double b2 = C2 + x2 * b3 - b4;
+        double b1 = C1 + x2 * b2 - b3;
+        return b1 * sin2;
+    }
+
+    /** tt = lon / (pi/2) in [0, 4) of a finite longitude in degrees. */
+    private static double lonTerm(double lonDeg) {
         // lon mod 360 in [0, 360] as numpy's % (fmod, then +360 if negative); fmod(x, 360) = x exactly
         // for |x| < 360, so the common case avoids the slow floating-point remainder
         double r;
@@ -186,7 +208,7 @@ public final class HealpixGrid {
         }
         double tt = (r * DEG2RAD) * TWO_OVER_PI;
         if (tt >= 4.0) tt -= 4.0;
-        return hashZ(z, cb, tt);
+        return tt;
     }
 
     private static final double PIO4 = Math.PI / 4;
@@ -248,6 +270,33 @@ public final class HealpixGrid {
         Objects.checkFromToIndex(from, to, latDeg.length);
         Objects.checkFromToIndex(from, to, out.length);
         for (int i = from; i < to; i++) out[i] = hash(lonDeg[i], latDeg[i]);
+    }
+
+    /**
+     * Bulk hash of a grid whose longitudes depend only on the column and latitudes only on the row (target grids
+     * in CRS:84, EPSG:4326, EPSG:3857): {@code out[j * colLon.length + i] = hash(colLon[i], rowLat[j])}, the same
+     * values, with the latitude terms computed once per row and the longitude terms once per column (several
+     * times faster than one {@link #hash} per point). Allocates arrays of the row and column counts.
+     *
+     * @throws IllegalArgumentException if {@code out} is shorter than the grid
+     */
+    public void hashGrid(double[] colLon, double[] rowLat, long[] out) {
+        int w = colLon.length, h = rowLat.length;
+        if ((long) w * h > out.length) throw new IllegalArgumentException(w + " x " + h + " grid, " + out.length + " outputs");
+        double[] tt = new double[w];
+        for (int i = 0; i < w; i++) tt[i] = Math.abs(colLon[i]) <= Double.MAX_VALUE ? lonTerm(colLon[i]) : Double.NaN;
+        double[] zcb = new double[2];
+        for (int j = 0, p = 0; j < h; j++) {
+            double lat = rowLat[j];
+            if (!(lat >= -90.0 && lat <= 90.0)) {
+                java.util.Arrays.fill(out, p, p + w, -1);
+                p += w;
+                continue;
+            }
+            hash(lat, 0, zcb);
+            double z = zcb[0], cb = zcb[1];
+            for (int i = 0; i < w; i++, p++) out[p] = Double.isNaN(tt[i]) ? -1 : hashZ(z, cb, tt[i]);
+        }
     }
 
     /** Spreads the low 32 bits of v to the even bits of the result. */

@@ -252,4 +252,55 @@ class CellSamplerTest {
             assertTrue(hits > 300, "hits " + hits);
         }
     }
+
+    @Test
+    void rectilinearGridsHashLikeEveryPoint() throws Exception {
+        // level mode: a grid read as a grid (hashed by rows and columns) and as bare points (one hash per point)
+        long seed = Long.getLong("nearest.seed", System.nanoTime());
+        System.out.println("rectilinearGridsHashLikeEveryPoint seed " + seed);
+        java.util.Random r = new java.util.Random(seed);
+        try (DggsStore s = DggsStore.open(patch)) {
+            CellSampler cs = CellSampler.of(s);
+            int levelReads = 0;
+            for (int t = 0; t < 12; t++) {
+                String crs = new String[] {"CRS:84", "EPSG:4326", "EPSG:3857"}[t % 3];
+                double px = edge(14) * (1.05 + r.nextDouble() * 60);
+                TargetGrid g = NearestModesTest.grid(crs, 10 + r.nextDouble() * 1.3, 45 + r.nextDouble() * 0.7, px,
+                        8 + r.nextInt(60), 8 + r.nextInt(60));
+                assertTrue(cs.depthFor(g.pixelSizeMetres()) < 29);
+                assertTrue(Splat.of(g.lon(), g.lat(), g.width()) != null, crs + " grid rectilinear");
+                Samples grid = cs.sample(g, List.of("v"));
+                Samples points = cs.sample(g.lon(), g.lat(), g.pixelSizeMetres(), List.of("v"));
+                assertEquals(points.depth(), grid.depth());
+                for (int p = 0; p < grid.size(); p++) {
+                    String at = "seed " + seed + ", " + crs + ", pixel " + p;
+                    assertEquals(points.cellId(p), grid.cellId(p), at);
+                    assertEquals(points.chunk(p), grid.chunk(p), at);
+                    assertEquals(points.offset(p), grid.offset(p), at);
+                }
+                levelReads++;
+            }
+            assertEquals(12, levelReads);
+        }
+        // pixels without a position (beyond the pole): the rectangle inside is hashed, the rest is -1
+        TargetGrid g = TargetGrid.of(Crs.decode("EPSG:4326"), new double[] {88, -30, 92, 40}, 50, 40);
+        Splat rect = Splat.of(g.lon(), g.lat(), g.width());
+        assertTrue(rect != null && Double.isNaN(g.lat()[0]));
+        // and columns without a position (bare arrays: the first 3 and the last one)
+        double[] lon = g.lon().clone(), lat = g.lat().clone();
+        for (int p = 0; p < lon.length; p++) {
+            int i = p % g.width();
+            if (i < 3 || i == g.width() - 1) lon[p] = Double.NaN;
+        }
+        Splat cut = Splat.of(lon, lat, g.width());
+        assertTrue(cut != null);
+        for (int d : new int[] {3, 14, 29}) {
+            HealpixGrid hg = HealpixGrid.of(Ellipsoid.WGS84, d);
+            long[] out = new long[g.lon().length];
+            rect.hash(hg, out);
+            for (int p = 0; p < out.length; p++) assertEquals(hg.hash(g.lon()[p], g.lat()[p]), out[p], "pixel " + p);
+            cut.hash(hg, out);
+            for (int p = 0; p < out.length; p++) assertEquals(hg.hash(lon[p], lat[p]), out[p], "pixel " + p);
+        }
+    }
 }

@@ -174,4 +174,34 @@ class HealpixGridTest {
         // south face 8: S=10 (across the pole), SE=9, E=-1, SW=11, NE=5, W=-1, NW=4, N=0
         assertArrayEquals(new long[] {10, 9, -1, 11, 5, -1, 4, 0}, g.neighbours(8));
     }
+
+    @Test
+    void gridHashEqualsPointHash() {
+        long seed = Seeds.seed("gridHashEqualsPointHash");
+        java.util.Random r = new java.util.Random(seed);
+        for (int t = 0; t < 300; t++) {
+            HealpixGrid g = HealpixGrid.of(r.nextBoolean() ? Ellipsoid.WGS84 : Ellipsoid.SPHERE, r.nextInt(30));
+            int w = 1 + r.nextInt(30), h = 1 + r.nextInt(30);
+            double lon0 = -720 + r.nextDouble() * 1440, lat0 = -95 + r.nextDouble() * 190;
+            double dLon = r.nextDouble() * (r.nextBoolean() ? 1e-5 : 20), dLat = -r.nextDouble() * (r.nextBoolean() ? 1e-5 : 10);
+            double[] lon = new double[w], lat = new double[h];
+            for (int i = 0; i < w; i++) lon[i] = lon0 + i * dLon;
+            for (int j = 0; j < h; j++) lat[j] = lat0 + j * dLat;
+            // special values: poles, the antimeridian, no position
+            if (r.nextInt(4) == 0) lat[r.nextInt(h)] = r.nextBoolean() ? 90 : -90;
+            if (r.nextInt(4) == 0) lat[r.nextInt(h)] = Double.NaN;
+            if (r.nextInt(4) == 0) lon[r.nextInt(w)] = r.nextBoolean() ? 180 : -180;
+            if (r.nextInt(4) == 0) lon[r.nextInt(w)] = r.nextBoolean() ? Double.NaN : Double.POSITIVE_INFINITY;
+            long[] out = new long[w * h + 3];
+            java.util.Arrays.fill(out, 7);
+            g.hashGrid(lon, lat, out);
+            for (int j = 0; j < h; j++) {
+                for (int i = 0; i < w; i++) {
+                    assertEquals(g.hash(lon[i], lat[j]), out[j * w + i], "seed " + seed + ", " + g + " at " + lon[i] + ", " + lat[j]);
+                }
+            }
+            assertEquals(7, out[w * h], "nothing written past the grid");
+        }
+        assertThrows(IllegalArgumentException.class, () -> W3.hashGrid(new double[3], new double[3], new long[8]));
+    }
 }
