@@ -21,7 +21,7 @@ import org.healpixzarr.DataException;
 
 /** A bytes-to-bytes codec (compressor or checksum). Implementations are immutable and thread-safe. */
 abstract class BytesCodec {
-    /** Encodes. */
+    /** Encodes into a new array; {@code in} is neither modified nor kept. */
     abstract byte[] encode(byte[] in);
 
     /**
