@@ -58,6 +58,8 @@ public final class TesseraConverter {
     /** Rows per chunk handed to a partition's writer (1 MiB of embeddings). */
     private static final int CHUNK = 1 << 13;
     private static final long MIN_WRITER_BUDGET = 16L << 20;
+    /** Embedding bytes per block of rows read at once (the buffers are reused from tile to tile). */
+    private static final int BLOCK_BYTES = 4 << 20;
 
     private TesseraConverter() {}
 
@@ -119,10 +121,11 @@ public final class TesseraConverter {
         // pass 1: every tile opened and checked (a bad tile fails the run before anything is written), the
         // valid pixels counted; pass 2: the PCA sample
         long[] valid = new long[selected.size()];
+        PcaSample.ScaleBlocks scaleBuffers = new PcaSample.ScaleBlocks();
         for (int i = 0; i < selected.size(); i++) {
             progress(o, "check", (double) i / selected.size());
             try (TesseraTile tile = TesseraTile.open(root, o.year(), selected.get(i))) {
-                valid[i] = PcaSample.countValid(tile);
+                valid[i] = PcaSample.countValid(tile, scaleBuffers);
             } catch (DataException e) {
                 if (!o.keepGoing()) throw e;
                 bad.add(new BadTile(selected.get(i), e.getMessage()));
@@ -156,7 +159,13 @@ public final class TesseraConverter {
             TileName t = TileName.parse(good.get(i));
             centre[i] = coarse.hash(t.lon(), t.lat());
         }
-        order.sort(java.util.Comparator.<Integer>comparingLong(i -> centre[i]).thenComparing(good::get));
+        order.sort(new java.util.Comparator<Integer>() {
+            @Override
+            public int compare(Integer a, Integer b) {
+                int c = Long.compare(centre[a], centre[b]);
+                return c != 0 ? c : good.get(a).compareTo(good.get(b));
+            }
+        });
         Map<Long, Integer> lastTile = new TreeMap<>();
         for (int k = 0; k < order.size(); k++) {
             RangeSet c = goodCovers.get(order.get(k));
@@ -259,11 +268,15 @@ public final class TesseraConverter {
         final TreeMap<Long, java.util.concurrent.Future<WriteReport>> finished = new TreeMap<>();
         final java.util.ArrayDeque<java.util.concurrent.Future<WriteReport>> running = new java.util.ArrayDeque<>();
         /** Partitions are sorted, encoded and written here while the caller's thread reads and hashes the next tiles. */
-        final java.util.concurrent.ExecutorService finisher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tessera-finish");
-            t.setDaemon(true);
-            return t;
-        });
+        final java.util.concurrent.ExecutorService finisher = java.util.concurrent.Executors.newSingleThreadExecutor(
+                new java.util.concurrent.ThreadFactory() {
+                    @Override
+                    public Thread newThread(Runnable r) {
+                        Thread t = new Thread(r, "tessera-finish");
+                        t.setDaemon(true);
+                        return t;
+                    }
+                });
         final HealpixGrid grid = HealpixGrid.of(Ellipsoid.WGS84, DEPTH);
         int tilesRead;
         long pixelsRead, outsideTile, water, invalidScale, outsideBbox, noCell;
@@ -275,16 +288,33 @@ public final class TesseraConverter {
             this.pca = pca;
         }
 
+        /** Per block of rows, reused from tile to tile (grown for a wider tile). */
+        private byte[] emb = new byte[0], scratch = new byte[0];
+        private float[] sc = new float[0];
+        private double[] lon = new double[0], lat = new double[0], klon = new double[0], klat = new double[0];
+        private int[] kept = new int[0];
+        private long[] ids = new long[0];
+
         void convert(TesseraTile t) throws IOException, DataException {
             int cols = t.cols(), rows = t.rows();
-            int block = Math.max(1, (4 << 20) / (cols * BANDS));
-            byte[] emb = new byte[block * cols * BANDS];
-            float[] sc = new float[block * cols];
-            byte[] scratch = new byte[block * cols * 4];
-            double[] lon = new double[block * cols], lat = new double[block * cols];
-            double[] klon = new double[block * cols], klat = new double[block * cols];
-            int[] kept = new int[block * cols];
-            long[] ids = new long[block * cols];
+            int block = Math.max(1, BLOCK_BYTES / (cols * BANDS));
+            int px = block * cols;
+            if (sc.length < px) {
+                emb = new byte[px * BANDS];
+                scratch = new byte[px * 4];
+                sc = new float[px];
+                lon = new double[px];
+                lat = new double[px];
+                klon = new double[px];
+                klat = new double[px];
+                kept = new int[px];
+                ids = new long[px];
+            }
+            byte[] emb = this.emb, scratch = this.scratch;
+            float[] sc = this.sc;
+            double[] lon = this.lon, lat = this.lat, klon = this.klon, klat = this.klat;
+            int[] kept = this.kept;
+            long[] ids = this.ids;
             byte[] mask = t.landmask();
             TileName tn = t.name();
             double[] b = o.bbox();
@@ -361,7 +391,12 @@ public final class TesseraConverter {
             DggsWriter w = writers.remove(part);
             if (w == null) return;
             while (running.size() >= 2) await(running.poll()); // at most one partition queued behind the one being written
-            java.util.concurrent.Future<WriteReport> f = finisher.submit(w::finish);
+            java.util.concurrent.Future<WriteReport> f = finisher.submit(new java.util.concurrent.Callable<WriteReport>() {
+                @Override
+                public WriteReport call() throws IOException, DataException {
+                    return w.finish();
+                }
+            });
             finished.put(part, f);
             running.add(f);
         }
