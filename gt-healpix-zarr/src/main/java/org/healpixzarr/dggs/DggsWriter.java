@@ -213,7 +213,24 @@ public final class DggsWriter implements AutoCloseable {
         blocks.add(new Block(cellIds, columns.clone(), from, to));
         rowsAdded += to - from;
         bufferedBytes += (long) (to - from) * (8 + recordBytes);
-        if (bufferedBytes > budget) spill();
+        if (bufferedBytes > budget) spillBuffered();
+    }
+
+    /**
+     * Bytes of observations held in memory, as counted against the memory budget: {@code 8 + } the record size
+     * (the sum of the variables' bytes per cell) per row added since the last spill.
+     */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /**
+     * Sorts the observations held in memory and writes them to a run file now, as when the memory budget is
+     * exceeded: for callers that share one budget between several writers. No effect if nothing is buffered.
+     */
+    public void spill() throws IOException {
+        if (finished) throw new IllegalStateException("writer already finished");
+        spillBuffered();
     }
 
     /**
@@ -320,47 +337,56 @@ public final class DggsWriter implements AutoCloseable {
      * of them) and a chunk buffer per array being written.
      */
     private WriteReport finishInMemory() throws IOException, DataException {
+        Sorted sorted = sortBuffered();
+        try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
+            Store store = atomic.store();
+            writeArrays(createArrays(store, sorted.cells), blockRows(), sorted);
+            // the values and row numbers are no longer needed: released before the overviews are built
+            blocks.clear();
+            sorted = new Sorted(sorted.keys, null, sorted.cells, sorted.cellsWithCollision);
+            return completeSorted(atomic, store, sorted);
+        }
+    }
+
+    /** The ids of the buffered blocks, sorted and de-duplicated, with their row numbers. */
+    private Sorted sortBuffered() throws CollisionException {
         int n = Math.toIntExact(bufferedRows());
         long[] keys = new long[n];
         int[] rows = new int[n];
         concatIds(keys, rows);
-        Sorted sorted = sortAndDedupe(keys, rows, n);
-        BlockRows source = blockRows();
-        blocks.clear();
-        try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
-            Store store = atomic.store();
-            ZarrArray[] arrays = createArrays(store, sorted.cells);
-            // variables are independent arrays: gather and encode them on all cores, the ids on this thread
-            java.util.concurrent.ConcurrentLinkedQueue<Integer> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            for (int v = 0; v < variables.size(); v++) todo.add(v);
-            int threads = Math.max(1, Math.min(variables.size(), Runtime.getRuntime().availableProcessors()));
-            java.util.concurrent.ExecutorService pool = newPool(threads);
+        return sortAndDedupe(keys, rows, n);
+    }
+
+    /** Writes the ids on this thread and the variables, independent arrays, on all cores. */
+    private void writeArrays(ZarrArray[] arrays, BlockRows source, Sorted sorted) throws IOException, DataException {
+        java.util.concurrent.ConcurrentLinkedQueue<Integer> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int v = 0; v < variables.size(); v++) todo.add(v);
+        int threads = Math.max(1, Math.min(variables.size(), Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = newPool(threads);
+        try {
+            List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(new java.util.concurrent.Callable<Void>() {
+                    @Override
+                    public Void call() throws IOException {
+                        for (Integer v; (v = todo.poll()) != null; ) writeVariable(arrays[1 + v], v, source, sorted);
+                        return null;
+                    }
+                }));
+            }
             try {
-                List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    done.add(pool.submit(new java.util.concurrent.Callable<Void>() {
-                        @Override
-                        public Void call() throws IOException {
-                            for (Integer v; (v = todo.poll()) != null; ) writeVariable(arrays[1 + v], v, source, sorted);
-                            return null;
-                        }
-                    }));
-                }
-                try {
-                    writeIds(arrays[0], sorted);
-                } finally {
-                    for (java.util.concurrent.Future<Void> f : done) {
-                        try {
-                            await(f);
-                        } finally {
-                            todo.clear();
-                        }
+                writeIds(arrays[0], sorted);
+            } finally {
+                for (java.util.concurrent.Future<Void> f : done) {
+                    try {
+                        await(f);
+                    } finally {
+                        todo.clear();
                     }
                 }
-            } finally {
-                pool.shutdownNow();
             }
-            return completeSorted(atomic, store, sorted);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -537,7 +563,7 @@ public final class DggsWriter implements AutoCloseable {
 
     // ---------------------------------------------------------------- spilling
 
-    private void spill() throws IOException {
+    private void spillBuffered() throws IOException {
         int n = Math.toIntExact(bufferedRows());
         if (n == 0) return;
         if (spillDir == null) {
@@ -729,7 +755,7 @@ public final class DggsWriter implements AutoCloseable {
      * records, writing every array a chunk at a time (a chunk buffer and its bytes per array in memory).
      */
     private WriteReport finishFromRuns() throws IOException, DataException {
-        spill();
+        spillBuffered();
         long last = -1, cells = 0, cellsWithCollision = 0, lastCounted = -1, firstSeen = 0;
         ChunkIndex index = new ChunkIndex(chunkCells);
         Bounds bounds = new Bounds(ellipsoid, depth);
