@@ -54,7 +54,12 @@ record EmbeddingPca(double[] mean, double[][] components, double[] explainedVari
         double[][] v = jacobi(c, eig);
         Integer[] order = new Integer[dims];
         for (int k = 0; k < dims; k++) order[k] = k;
-        Arrays.sort(order, (i, j) -> Double.compare(eig[j], eig[i])); // stable: equal eigenvalues keep index order
+        Arrays.sort(order, new java.util.Comparator<Integer>() { // stable: equal eigenvalues keep index order
+            @Override
+            public int compare(Integer i, Integer j) {
+                return Double.compare(eig[j], eig[i]);
+            }
+        });
         double[][] comp = new double[COMPONENTS][dims];
         double[] var = new double[COMPONENTS];
         for (int k = 0; k < COMPONENTS; k++) {

@@ -20,6 +20,7 @@ final class PcaSample {
     private final long stride;
     private final byte[] values;
     private final float[] scales;
+    private final ScaleBlocks buffers = new ScaleBlocks();
     private long index;
     private int n;
 
@@ -38,38 +39,58 @@ final class PcaSample {
 
     /** The valid pixels of a tile (reads its scales). */
     static long countValid(TesseraTile t) throws IOException, DataException {
-        long[] count = {0};
-        forEachValid(t, (p, s) -> count[0]++);
-        return count[0];
+        return countValid(t, new ScaleBlocks());
     }
 
-    private interface PixelSink {
-        void accept(int pixel, float scale) throws IOException;
-    }
-
-    private static void forEachValid(TesseraTile t, PixelSink sink) throws IOException, DataException {
-        int cols = t.cols(), rows = t.rows(), block = Math.max(1, (1 << 20) / cols);
-        float[] sc = new float[block * cols];
-        byte[] scratch = new byte[block * cols * 4];
+    /** The valid pixels of a tile (reads its scales into {@code buffers}). */
+    static long countValid(TesseraTile t, ScaleBlocks buffers) throws IOException, DataException {
+        int cols = t.cols(), rows = t.rows(), block = buffers.rowsPerBlock(cols);
+        float[] sc = buffers.values;
         byte[] mask = t.landmask();
+        long count = 0;
         for (int r0 = 0; r0 < rows; r0 += block) {
             int nr = Math.min(block, rows - r0);
-            t.readScales(r0, nr, sc, scratch);
+            t.readScales(r0, nr, sc, buffers.scratch);
             for (int p = 0, base = r0 * cols; p < nr * cols; p++) {
-                if (mask[base + p] != 0 && TesseraTile.validScale(sc[p])) sink.accept(base + p, sc[p]);
+                if (mask[base + p] != 0 && TesseraTile.validScale(sc[p])) count++;
             }
+        }
+        return count;
+    }
+
+    /** Buffers for reading a tile's scales a block of rows at a time, reused from tile to tile. Not thread-safe. */
+    static final class ScaleBlocks {
+        float[] values = new float[0];
+        byte[] scratch = new byte[0];
+
+        /** Rows per block for tiles of {@code cols} columns; the buffers hold a block after this call. */
+        int rowsPerBlock(int cols) {
+            int block = Math.max(1, (1 << 20) / cols);
+            if (values.length < block * cols) {
+                values = new float[block * cols];
+                scratch = new byte[block * cols * 4];
+            }
+            return block;
         }
     }
 
     /** Adds the sampled pixels of the next tile of the run (tiles in the order they were counted). */
     void add(TesseraTile t) throws IOException, DataException {
-        int cols = t.cols();
-        forEachValid(t, (p, s) -> {
-            if (index++ % stride == 0 && n < scales.length) {
-                t.readEmbedding(p / cols, p % cols, values, n * BANDS);
-                scales[n++] = s;
+        int cols = t.cols(), rows = t.rows(), block = buffers.rowsPerBlock(cols);
+        float[] sc = buffers.values;
+        byte[] mask = t.landmask();
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int nr = Math.min(block, rows - r0);
+            t.readScales(r0, nr, sc, buffers.scratch);
+            for (int p = 0, base = r0 * cols; p < nr * cols; p++) {
+                if (mask[base + p] == 0 || !TesseraTile.validScale(sc[p])) continue;
+                if (index++ % stride == 0 && n < scales.length) {
+                    int q = base + p;
+                    t.readEmbedding(q / cols, q % cols, values, n * BANDS);
+                    scales[n++] = sc[p];
+                }
             }
-        });
+        }
     }
 
     /** Vectors sampled. */

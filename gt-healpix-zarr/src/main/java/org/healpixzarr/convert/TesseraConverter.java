@@ -43,9 +43,11 @@ import org.healpixzarr.zarr.DataType;
  * early: after the last tile whose box meets a partition, that partition is sorted, encoded and written on a
  * background thread while the next tiles are read and hashed (one partition written, one queued at most).
  *
- * <p>Memory: tiles are read in blocks of rows; rows go to their partition's writer in chunks of 8,192
- * (handed over, not copied), and every writer spills sorted runs to disk beyond its share of the budget (the
- * budget divided by the number of partitions the tiles' boxes meet). Runs are deterministic: a fixed tile
+ * <p>Memory: tiles are read in blocks of rows; rows go to their partition's writer in chunks of about one
+ * heap region ({@link #chunkRows}; handed over, not copied, and reused once the writer has spilled or finished).
+ * The budget covers the rows buffered by all writers, open or being finished: above it, the open writer holding
+ * the most spills a sorted run to disk (a spilled partition is byte-identical to one finished in memory). A partition is finished a chunk of cells at a time, so finishing needs about 24
+ * bytes per buffered row beyond the rows themselves, whatever the partition's size. Runs are deterministic: a fixed tile
  * order, fixed creation time (1 January of the year), so the same input gives byte-identical stores. If a
  * conversion fails after partitions were written, they are deleted.
  */
@@ -55,9 +57,15 @@ public final class TesseraConverter {
     private static final int DEPTH = HealpixGrid.MAX_DEPTH;
     private static final int SHIFT = 2 * (DEPTH - PARTITION_DEPTH);
     private static final int BANDS = TesseraTile.BANDS;
-    /** Rows per chunk handed to a partition's writer (1 MiB of embeddings). */
-    private static final int CHUNK = 1 << 13;
-    private static final long MIN_WRITER_BUDGET = 16L << 20;
+    /**
+     * Rows per chunk handed to a partition's writer: embeddings of just under one G1 heap region (4 MiB with the
+     * default heap of a 24 GB machine), so that a chunk is a "humongous" object, allocated outside the young
+     * generation and never copied by the collector, without wasting most of a region.
+     */
+    private static final int CHUNK = chunkRows(Runtime.getRuntime().maxMemory());
+
+    /** Embedding bytes per block of rows read at once (the buffers are reused from tile to tile). */
+    private static final int BLOCK_BYTES = 4 << 20;
 
     private TesseraConverter() {}
 
@@ -97,6 +105,11 @@ public final class TesseraConverter {
 
     /** Converts the tiles of {@code o.year()} under {@code root} into partition stores in {@code out}. */
     public static Report convert(Path root, Path out, Options o) throws IOException, DataException {
+        return convert(root, out, o, CHUNK);
+    }
+
+    /** {@link #convert(Path, Path, Options)} with chunks of {@code chunkRows} rows (tests: small chunks, many spills). */
+    static Report convert(Path root, Path out, Options o, int chunkRows) throws IOException, DataException {
         List<String> names = TesseraTile.list(root, o.year());
         List<BadTile> bad = new ArrayList<>();
         List<String> selected = new ArrayList<>();
@@ -119,10 +132,11 @@ public final class TesseraConverter {
         // pass 1: every tile opened and checked (a bad tile fails the run before anything is written), the
         // valid pixels counted; pass 2: the PCA sample
         long[] valid = new long[selected.size()];
+        PcaSample.ScaleBlocks scaleBuffers = new PcaSample.ScaleBlocks();
         for (int i = 0; i < selected.size(); i++) {
             progress(o, "check", (double) i / selected.size());
             try (TesseraTile tile = TesseraTile.open(root, o.year(), selected.get(i))) {
-                valid[i] = PcaSample.countValid(tile);
+                valid[i] = PcaSample.countValid(tile, scaleBuffers);
             } catch (DataException e) {
                 if (!o.keepGoing()) throw e;
                 bad.add(new BadTile(selected.get(i), e.getMessage()));
@@ -156,7 +170,13 @@ public final class TesseraConverter {
             TileName t = TileName.parse(good.get(i));
             centre[i] = coarse.hash(t.lon(), t.lat());
         }
-        order.sort(java.util.Comparator.<Integer>comparingLong(i -> centre[i]).thenComparing(good::get));
+        order.sort(new java.util.Comparator<Integer>() {
+            @Override
+            public int compare(Integer a, Integer b) {
+                int c = Long.compare(centre[a], centre[b]);
+                return c != 0 ? c : good.get(a).compareTo(good.get(b));
+            }
+        });
         Map<Long, Integer> lastTile = new TreeMap<>();
         for (int k = 0; k < order.size(); k++) {
             RangeSet c = goodCovers.get(order.get(k));
@@ -166,11 +186,8 @@ public final class TesseraConverter {
                 }
             }
         }
-        // the budget is shared by all partitions of the run (not only those open at once: a finishing partition
-        // needs a few times its buffered size again)
-        long writerBudget = Math.max(MIN_WRITER_BUDGET, o.memoryBudget() / Math.max(1, lastTile.size()));
         Files.createDirectories(out);
-        State st = new State(o, out, writerBudget, pca);
+        State st = new State(o, out, pca, chunkRows);
         boolean ok = false;
         try {
             for (int k = 0; k < order.size(); k++) {
@@ -241,50 +258,97 @@ public final class TesseraConverter {
         if (o.progress() != null) o.progress().accept(phase, f);
     }
 
+    /**
+     * Rows per chunk for a heap of at most {@code maxHeap} bytes: G1's default region size for that heap (the
+     * heap / 2048 rounded up to a power of two, 1 to 32 MiB) less an array header, in 128-byte rows. If the
+     * collector's regions are smaller (set by hand), the chunk spans whole regions less a few bytes; if larger or
+     * not G1, it is an ordinary array: either way only the copying saved is lost. 8,191 to 262,143 rows.
+     */
+    static int chunkRows(long maxHeap) {
+        long region = Math.max(1L << 20, Math.min(32L << 20, Long.highestOneBit(Math.max(1, maxHeap / 2048 - 1)) << 1));
+        return (int) ((region - 64) / BANDS);
+    }
+
     /** Rows of one partition not yet handed to its writer: a fixed-size chunk, handed over whole (no copy). */
     private static final class Pending {
-        final long[] ids = new long[CHUNK];
-        final byte[] emb = new byte[CHUNK * BANDS];
-        final float[] scales = new float[CHUNK];
+        final long[] ids;
+        final byte[] emb;
+        final float[] scales;
         int n;
+
+        Pending(int rows) {
+            ids = new long[rows];
+            emb = new byte[rows * BANDS];
+            scales = new float[rows];
+        }
     }
 
     private static final class State {
         final Options o;
         final Path out;
-        final long writerBudget;
         final EmbeddingPca pca;
         final TreeMap<Long, DggsWriter> writers = new TreeMap<>();
         final TreeMap<Long, Pending> pending = new TreeMap<>();
         final TreeMap<Long, java.util.concurrent.Future<WriteReport>> finished = new TreeMap<>();
         final java.util.ArrayDeque<java.util.concurrent.Future<WriteReport>> running = new java.util.ArrayDeque<>();
+        /** Partitions handed to the finisher and the bytes they held then, counted against the budget until written. */
+        final java.util.ArrayDeque<java.util.concurrent.Future<WriteReport>> finishing = new java.util.ArrayDeque<>();
+        final java.util.ArrayDeque<Long> finishingSizes = new java.util.ArrayDeque<>();
+        final java.util.ArrayDeque<List<Pending>> finishingChunks = new java.util.ArrayDeque<>();
+        long finishingBytes;
+        /** The chunks each open writer holds, and chunks no writer holds any more, for reuse. */
+        final Map<Long, List<Pending>> held = new java.util.HashMap<>();
+        final java.util.ArrayDeque<Pending> free = new java.util.ArrayDeque<>();
         /** Partitions are sorted, encoded and written here while the caller's thread reads and hashes the next tiles. */
-        final java.util.concurrent.ExecutorService finisher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tessera-finish");
-            t.setDaemon(true);
-            return t;
-        });
+        final java.util.concurrent.ExecutorService finisher = java.util.concurrent.Executors.newSingleThreadExecutor(
+                new java.util.concurrent.ThreadFactory() {
+                    @Override
+                    public Thread newThread(Runnable r) {
+                        Thread t = new Thread(r, "tessera-finish");
+                        t.setDaemon(true);
+                        return t;
+                    }
+                });
         final HealpixGrid grid = HealpixGrid.of(Ellipsoid.WGS84, DEPTH);
         int tilesRead;
         long pixelsRead, outsideTile, water, invalidScale, outsideBbox, noCell;
 
-        State(Options o, Path out, long writerBudget, EmbeddingPca pca) {
+        final int chunk;
+
+        State(Options o, Path out, EmbeddingPca pca, int chunk) {
             this.o = o;
             this.out = out;
-            this.writerBudget = writerBudget;
             this.pca = pca;
+            this.chunk = chunk;
         }
+
+        /** Per block of rows, reused from tile to tile (grown for a wider tile). */
+        private byte[] emb = new byte[0], scratch = new byte[0];
+        private float[] sc = new float[0];
+        private double[] lon = new double[0], lat = new double[0], klon = new double[0], klat = new double[0];
+        private int[] kept = new int[0];
+        private long[] ids = new long[0];
 
         void convert(TesseraTile t) throws IOException, DataException {
             int cols = t.cols(), rows = t.rows();
-            int block = Math.max(1, (4 << 20) / (cols * BANDS));
-            byte[] emb = new byte[block * cols * BANDS];
-            float[] sc = new float[block * cols];
-            byte[] scratch = new byte[block * cols * 4];
-            double[] lon = new double[block * cols], lat = new double[block * cols];
-            double[] klon = new double[block * cols], klat = new double[block * cols];
-            int[] kept = new int[block * cols];
-            long[] ids = new long[block * cols];
+            int block = Math.max(1, BLOCK_BYTES / (cols * BANDS));
+            int px = block * cols;
+            if (sc.length < px) {
+                emb = new byte[px * BANDS];
+                scratch = new byte[px * 4];
+                sc = new float[px];
+                lon = new double[px];
+                lat = new double[px];
+                klon = new double[px];
+                klat = new double[px];
+                kept = new int[px];
+                ids = new long[px];
+            }
+            byte[] emb = this.emb, scratch = this.scratch;
+            float[] sc = this.sc;
+            double[] lon = this.lon, lat = this.lat, klon = this.klon, klat = this.klat;
+            int[] kept = this.kept;
+            long[] ids = this.ids;
             byte[] mask = t.landmask();
             TileName tn = t.name();
             double[] b = o.bbox();
@@ -325,7 +389,7 @@ public final class TesseraConverter {
                                 throw new IllegalStateException("tile " + tn + " has a pixel in partition " + part
                                         + ", already written (the tile's partition cover missed it)");
                             }
-                            pd = new Pending();
+                            pd = newPending();
                             pending.put(part, pd);
                         }
                         lastPart = part;
@@ -334,24 +398,74 @@ public final class TesseraConverter {
                     pd.ids[m] = id;
                     System.arraycopy(emb, p * BANDS, pd.emb, m * BANDS, BANDS);
                     pd.scales[m] = sc[p];
-                    if (++pd.n == CHUNK) {
+                    if (++pd.n == chunk) {
                         handOver(part, pd);
-                        pd = new Pending();
+                        pd = newPending();
                         pending.put(part, pd);
                     }
                 }
             }
         }
 
-        /** Gives a pending chunk to the partition's writer (which keeps the arrays). */
+        /** A chunk for new rows: one given back by a writer that no longer holds it, else a new one. */
+        Pending newPending() {
+            Pending pd = free.poll();
+            if (pd == null) return new Pending(chunk);
+            pd.n = 0;
+            return pd;
+        }
+
+        /** Gives a pending chunk to the partition's writer (which keeps the arrays until it spills or is finished). */
         void handOver(long part, Pending pd) throws IOException {
-            if (pd.n == 0) return;
+            if (pd.n == 0) {
+                free.add(pd);
+                return;
+            }
             DggsWriter w = writers.get(part);
             if (w == null) {
                 w = writer(part);
                 writers.put(part, w);
+                held.put(part, new ArrayList<>());
             }
+            List<Pending> h = held.get(part);
+            h.add(pd);
             w.add(pd.ids, new Object[] {pd.emb, pd.scales}, 0, pd.n);
+            if (w.bufferedBytes() == 0) release(h); // the writer spilled by itself: it holds none of them any more
+            keepInBudget();
+        }
+
+        /** Chunks a writer no longer holds (after a spill, or once finished) go back to the pool. */
+        void release(List<Pending> chunks) {
+            free.addAll(chunks);
+            chunks.clear();
+        }
+
+        /**
+         * One memory budget for the whole run: the observations buffered by the open writers and by those being
+         * finished (until they are written). Above it, the open writer holding the most is spilled to disk, so a
+         * run whose partitions fit in the budget together never spills, and a larger run holds at most the budget.
+         */
+        void keepInBudget() throws IOException {
+            while (!finishing.isEmpty() && finishing.peekFirst().isDone()) {
+                finishing.pollFirst();
+                finishingBytes -= finishingSizes.pollFirst();
+                release(finishingChunks.pollFirst());
+            }
+            long total = finishingBytes;
+            DggsWriter largest = null;
+            for (DggsWriter w : writers.values()) {
+                total += w.bufferedBytes();
+                if (largest == null || w.bufferedBytes() > largest.bufferedBytes()) largest = w;
+            }
+            while (total > o.memoryBudget() && largest != null && largest.bufferedBytes() > 0) {
+                total -= largest.bufferedBytes();
+                largest.spill();
+                for (Map.Entry<Long, DggsWriter> e : writers.entrySet()) if (e.getValue() == largest) release(held.get(e.getKey()));
+                largest = null;
+                for (DggsWriter w : writers.values()) {
+                    if (largest == null || w.bufferedBytes() > largest.bufferedBytes()) largest = w;
+                }
+            }
         }
 
         /** Hands the rest of partition {@code part} to its writer and finishes it in the background. */
@@ -359,11 +473,22 @@ public final class TesseraConverter {
             Pending pd = pending.remove(part);
             if (pd != null) handOver(part, pd);
             DggsWriter w = writers.remove(part);
+            List<Pending> chunks = held.remove(part);
             if (w == null) return;
             while (running.size() >= 2) await(running.poll()); // at most one partition queued behind the one being written
-            java.util.concurrent.Future<WriteReport> f = finisher.submit(w::finish);
+            long bytes = w.bufferedBytes();
+            java.util.concurrent.Future<WriteReport> f = finisher.submit(new java.util.concurrent.Callable<WriteReport>() {
+                @Override
+                public WriteReport call() throws IOException, DataException {
+                    return w.finish();
+                }
+            });
             finished.put(part, f);
             running.add(f);
+            finishing.addLast(f);
+            finishingSizes.addLast(bytes);
+            finishingChunks.addLast(chunks);
+            finishingBytes += bytes;
         }
 
         WriteReport await(java.util.concurrent.Future<WriteReport> f) throws IOException, DataException {
@@ -437,7 +562,7 @@ public final class TesseraConverter {
                             ordered("long_name", "dequantisation scale of the embedding"), VariableKind.QUANTITY))
                     .attributes(attrs)
                     .facts(facts)
-                    .memoryBudget(writerBudget)
+                    .memoryBudget(Math.max(1, o.memoryBudget())) // the run's budget is enforced over all writers: keepInBudget
                     .created(LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant())
                     .build();
         }

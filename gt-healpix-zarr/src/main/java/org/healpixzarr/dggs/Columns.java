@@ -20,44 +20,6 @@ final class Columns {
         }
     }
 
-    /**
-     * Gathers rows: {@code out[i] = src[rows[from + i]]} for i in [0, to - from), each row {@code bands} values.
-     */
-    static Object gather(Object src, int[] rows, int from, int to, int bands) {
-        int n = to - from;
-        if (bands == 1) {
-            if (src instanceof float[]) {
-                float[] s = (float[]) src, o = new float[n];
-                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
-                return o;
-            } else if (src instanceof double[]) {
-                double[] s = (double[]) src, o = new double[n];
-                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
-                return o;
-            } else if (src instanceof byte[]) {
-                byte[] s = (byte[]) src, o = new byte[n];
-                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
-                return o;
-            } else if (src instanceof short[]) {
-                short[] s = (short[]) src, o = new short[n];
-                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
-                return o;
-            } else if (src instanceof int[]) {
-                int[] s = (int[]) src, o = new int[n];
-                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
-                return o;
-            } else if (src instanceof long[]) {
-                long[] s = (long[]) src, o = new long[n];
-                for (int i = 0; i < n; i++) o[i] = s[rows[from + i]];
-                return o;
-            }
-            throw new IllegalArgumentException("not a primitive value array: " + src.getClass());
-        }
-        Object out = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), n * bands);
-        for (int i = 0; i < n; i++) System.arraycopy(src, rows[from + i] * bands, out, i * bands, bands);
-        return out;
-    }
-
     /** Copies {@code count} values starting at {@code offset} into a new array. */
     static Object slice(Object src, int offset, int count) {
         Object out = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), count);
@@ -84,16 +46,15 @@ final class Columns {
         }
     }
 
-    /** Decodes {@code count} little-endian values of {@code type} from {@code bytes[0..)}. */
-    static Object fromBytes(DataType type, byte[] bytes, int count) {
-        Object out = type.newArray(count);
+    /** Decodes {@code count} little-endian values of {@code type} from {@code bytes[0..)} into {@code out[0..count)}. */
+    static void fromBytes(DataType type, byte[] bytes, int count, Object out) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (out instanceof byte[]) System.arraycopy(bytes, 0, out, 0, count);
         else if (out instanceof short[]) b.asShortBuffer().get((short[]) out, 0, count);
         else if (out instanceof int[]) b.asIntBuffer().get((int[]) out, 0, count);
         else if (out instanceof long[]) b.asLongBuffer().get((long[]) out, 0, count);
         else if (out instanceof float[]) b.asFloatBuffer().get((float[]) out, 0, count);
-        else b.asDoubleBuffer().get((double[]) out, 0, count);
-        return out;
+        else if (out instanceof double[]) b.asDoubleBuffer().get((double[]) out, 0, count);
+        else throw new IllegalArgumentException("not a " + type + " value array: " + out.getClass());
     }
 }

@@ -1,6 +1,5 @@
 package org.healpixzarr.dggs;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.stream.Stream;
 import org.healpixzarr.CollisionException;
 import org.healpixzarr.DataException;
@@ -215,7 +213,24 @@ public final class DggsWriter implements AutoCloseable {
         blocks.add(new Block(cellIds, columns.clone(), from, to));
         rowsAdded += to - from;
         bufferedBytes += (long) (to - from) * (8 + recordBytes);
-        if (bufferedBytes > budget) spill();
+        if (bufferedBytes > budget) spillBuffered();
+    }
+
+    /**
+     * Bytes of observations held in memory, as counted against the memory budget: {@code 8 + } the record size
+     * (the sum of the variables' bytes per cell) per row added since the last spill.
+     */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /**
+     * Sorts the observations held in memory and writes them to a run file now, as when the memory budget is
+     * exceeded: for callers that share one budget between several writers. No effect if nothing is buffered.
+     */
+    public void spill() throws IOException {
+        if (finished) throw new IllegalStateException("writer already finished");
+        spillBuffered();
     }
 
     /**
@@ -283,11 +298,25 @@ public final class DggsWriter implements AutoCloseable {
         return new Sorted(keys, rows, u, cellsWithCollision);
     }
 
-    private void writeIds(Store store, Sorted sorted) throws IOException, DataException {
-        ZarrArray ids = ZarrArray.open(store, DggsConvention.COORDINATE);
-        for (int s = 0; s < sorted.cells; s += shardCells) {
-            int e = Math.min(sorted.cells, s + shardCells);
-            ids.write(new long[] {s}, new int[] {e - s}, Columns.slice(sorted.keys, s, e - s));
+    /** Writes the sorted ids, a chunk at a time. */
+    private static void writeIds(ZarrArray ids, Sorted sorted) throws IOException {
+        try (ZarrArray.RowAppender w = ids.appender()) {
+            w.append(sorted.keys, sorted.cells);
+            w.finish();
+        }
+    }
+
+    /** Writes variable {@code v} in the sorted order, gathering a chunk at a time from the source rows. */
+    private void writeVariable(ZarrArray array, int v, BlockRows source, Sorted sorted) throws IOException {
+        VariableSpec spec = variables.get(v);
+        Object buf = spec.dataType().newArray(Math.min(chunkCells, sorted.cells) * spec.bands());
+        try (ZarrArray.RowAppender w = array.appender()) {
+            for (int s = 0; s < sorted.cells; s += chunkCells) {
+                int n = Math.min(chunkCells, sorted.cells - s);
+                source.gather(v, spec.bands(), sorted.rows, s, n, buf);
+                w.append(buf, n);
+            }
+            w.finish();
         }
     }
 
@@ -302,29 +331,52 @@ public final class DggsWriter implements AutoCloseable {
                 sorted.cellsWithCollision, index, bounds);
     }
 
+    /**
+     * Sorts the ids of the buffered blocks and writes every array a chunk at a time, gathering the values straight
+     * from the blocks: besides the blocks, this needs 24 bytes per row (ids and row numbers, and the sort's copies
+     * of them) and a chunk buffer per array being written.
+     */
     private WriteReport finishInMemory() throws IOException, DataException {
+        Sorted sorted = sortBuffered();
+        try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
+            Store store = atomic.store();
+            writeArrays(createArrays(store, sorted.cells), blockRows(), sorted);
+            // the values and row numbers are no longer needed: released before the overviews are built
+            blocks.clear();
+            sorted = new Sorted(sorted.keys, null, sorted.cells, sorted.cellsWithCollision);
+            return completeSorted(atomic, store, sorted);
+        }
+    }
+
+    /** The ids of the buffered blocks, sorted and de-duplicated, with their row numbers. */
+    private Sorted sortBuffered() throws CollisionException {
         int n = Math.toIntExact(bufferedRows());
         long[] keys = new long[n];
         int[] rows = new int[n];
         concatIds(keys, rows);
-        Sorted sorted = sortAndDedupe(keys, rows, n);
-        try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
-            Store store = atomic.store();
-            createArrays(store, sorted.cells);
-            writeIds(store, sorted);
-            // variables are independent arrays: gather and encode them on all cores
-            java.util.concurrent.ConcurrentLinkedQueue<Integer> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            for (int v = 0; v < variables.size(); v++) todo.add(v);
-            int threads = Math.max(1, Math.min(variables.size(), Runtime.getRuntime().availableProcessors()));
-            java.util.concurrent.ExecutorService pool = newPool(threads);
-            try {
-                List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    done.add(pool.submit(() -> {
-                        for (Integer v; (v = todo.poll()) != null; ) writeVariable(store, v, concatColumn(v), sorted);
+        return sortAndDedupe(keys, rows, n);
+    }
+
+    /** Writes the ids on this thread and the variables, independent arrays, on all cores. */
+    private void writeArrays(ZarrArray[] arrays, BlockRows source, Sorted sorted) throws IOException, DataException {
+        java.util.concurrent.ConcurrentLinkedQueue<Integer> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int v = 0; v < variables.size(); v++) todo.add(v);
+        int threads = Math.max(1, Math.min(variables.size(), Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = newPool(threads);
+        try {
+            List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(new java.util.concurrent.Callable<Void>() {
+                    @Override
+                    public Void call() throws IOException {
+                        for (Integer v; (v = todo.poll()) != null; ) writeVariable(arrays[1 + v], v, source, sorted);
                         return null;
-                    }));
-                }
+                    }
+                }));
+            }
+            try {
+                writeIds(arrays[0], sorted);
+            } finally {
                 for (java.util.concurrent.Future<Void> f : done) {
                     try {
                         await(f);
@@ -332,18 +384,20 @@ public final class DggsWriter implements AutoCloseable {
                         todo.clear();
                     }
                 }
-            } finally {
-                pool.shutdownNow();
             }
-            return completeSorted(atomic, store, sorted);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     private static java.util.concurrent.ExecutorService newPool(int threads) {
-        return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "dggs-writer");
-            t.setDaemon(true);
-            return t;
+        return java.util.concurrent.Executors.newFixedThreadPool(threads, new java.util.concurrent.ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "dggs-writer");
+                t.setDaemon(true);
+                return t;
+            }
         });
     }
 
@@ -395,6 +449,7 @@ public final class DggsWriter implements AutoCloseable {
         private final int rowsIn;
         private final Sorted sorted;
         private final AtomicStoreWriter atomic;
+        private final ZarrArray[] arrays;
         private final boolean[] written = new boolean[variables.size()];
         private final java.util.concurrent.ExecutorService worker = newPool(1);
         private java.util.concurrent.Future<?> pending;
@@ -405,8 +460,8 @@ public final class DggsWriter implements AutoCloseable {
             this.atomic = AtomicStoreWriter.begin(target);
             boolean ok = false;
             try {
-                createArrays(atomic.store(), sorted.cells);
-                writeIds(atomic.store(), sorted);
+                arrays = createArrays(atomic.store(), sorted.cells);
+                writeIds(arrays[0], sorted);
                 ok = true;
             } finally {
                 if (!ok) close();
@@ -437,9 +492,15 @@ public final class DggsWriter implements AutoCloseable {
             written[v] = true;
             if (pending != null) await(pending);
             final int vi = v;
-            pending = worker.submit(() -> {
-                writeVariable(atomic.store(), vi, values, sorted);
-                return null;
+            Object[] columns = new Object[variables.size()];
+            columns[v] = values;
+            BlockRows source = BlockRows.of(columns, rowsIn);
+            pending = worker.submit(new java.util.concurrent.Callable<Void>() {
+                @Override
+                public Void call() throws IOException {
+                    writeVariable(arrays[1 + vi], vi, source, sorted);
+                    return null;
+                }
             });
         }
 
@@ -480,31 +541,17 @@ public final class DggsWriter implements AutoCloseable {
         for (int i = 0; i < p; i++) rows[i] = i;
     }
 
-    private void writeVariable(Store store, int v, Object column, Sorted sorted) throws IOException, DataException {
-        VariableSpec spec = variables.get(v);
-        ZarrArray array = ZarrArray.open(store, spec.name());
-        for (int s = 0; s < sorted.cells; s += shardCells) {
-            int e = Math.min(sorted.cells, s + shardCells);
-            Object part = Columns.gather(column, sorted.rows, s, e, spec.bands());
-            array.write(offset(s, spec), shape(e - s, spec), part);
+    /** The buffered blocks as one sequence of rows (numbered as by {@link #concatIds}). */
+    private BlockRows blockRows() {
+        List<Object[]> cols = new ArrayList<>(blocks.size());
+        int[] from = new int[blocks.size()], to = new int[blocks.size()];
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            cols.add(b.columns);
+            from[i] = b.from;
+            to[i] = b.to;
         }
-    }
-
-    /** The v-th column of all buffered blocks as one array (no copy for a single whole block). */
-    private Object concatColumn(int v) {
-        int bands = variables.get(v).bands();
-        if (blocks.size() == 1) {
-            Block b = blocks.get(0);
-            if (b.from == 0) return b.columns[v];
-        }
-        int n = Math.toIntExact(bufferedRows() * bands);
-        Object out = variables.get(v).dataType().newArray(n);
-        int p = 0;
-        for (Block b : blocks) {
-            System.arraycopy(b.columns[v], b.from * bands, out, p, b.size() * bands);
-            p += b.size() * bands;
-        }
-        return out;
+        return new BlockRows(cols, from, to);
     }
 
     private CollisionException collision(long id, long firstRow, long secondRow) {
@@ -516,7 +563,7 @@ public final class DggsWriter implements AutoCloseable {
 
     // ---------------------------------------------------------------- spilling
 
-    private void spill() throws IOException {
+    private void spillBuffered() throws IOException {
         int n = Math.toIntExact(bufferedRows());
         if (n == 0) return;
         if (spillDir == null) {
@@ -530,27 +577,25 @@ public final class DggsWriter implements AutoCloseable {
         int valid = n;
         while (valid > 0 && keys[valid - 1] == -1) valid--;
         rowsWithoutCell += n - valid;
-        Object[] cols = new Object[variables.size()];
-        for (int v = 0; v < cols.length; v++) cols[v] = concatColumn(v);
+        BlockRows source = blockRows();
         int runNo = runs.size();
         Path idsFile = spillDir.resolve("run-" + runNo + ".ids");
         Path recFile = spillDir.resolve("run-" + runNo + ".rec");
         ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(idsFile), 1 << 16)) {
+        try (OutputStream out = Files.newOutputStream(idsFile)) {
             for (int i = 0; i < valid; i++) {
                 if (buf.remaining() < 8) flush(buf, out);
                 buf.putLong(keys[i]);
             }
             flush(buf, out);
         }
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(recFile), 1 << 16)) {
+        int nv = variables.size();
+        int[] bands = new int[nv];
+        for (int v = 0; v < nv; v++) bands[v] = variables.get(v).bands();
+        try (OutputStream out = Files.newOutputStream(recFile)) {
             for (int i = 0; i < valid; i++) {
                 if (buf.remaining() < recordBytes) flush(buf, out);
-                int r = rows[i];
-                for (int v = 0; v < cols.length; v++) {
-                    int bands = variables.get(v).bands();
-                    Columns.putBytes(cols[v], r * bands, bands, buf);
-                }
+                for (int v = 0; v < nv; v++) source.putBytes(v, bands[v], rows[i], buf);
             }
             flush(buf, out);
         }
@@ -568,32 +613,32 @@ public final class DggsWriter implements AutoCloseable {
     /** Sequential little-endian reader of a run file. */
     private static final class RunReader implements AutoCloseable {
         private final InputStream in;
-        private final byte[] buf = new byte[1 << 18];
+        private final byte[] buf = new byte[1 << 16];
         private int pos, lim;
 
         RunReader(Path p) throws IOException {
             in = Files.newInputStream(p);
         }
 
-        void read(byte[] dst, int len) throws IOException {
-            int off = 0;
-            while (off < len) {
+        void read(byte[] dst, int off, int len) throws IOException {
+            while (len > 0) {
                 if (pos == lim) {
                     lim = in.read(buf, 0, buf.length);
                     pos = 0;
                     if (lim <= 0) throw new IOException("spill run ended early");
                 }
-                int k = Math.min(len - off, lim - pos);
+                int k = Math.min(len, lim - pos);
                 System.arraycopy(buf, pos, dst, off, k);
                 pos += k;
                 off += k;
+                len -= k;
             }
         }
 
         long readLong() throws IOException {
             if (lim - pos < 8) {
                 byte[] b = new byte[8];
-                read(b, 8);
+                read(b, 0, 8);
                 return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
             }
             long v = 0;
@@ -608,112 +653,186 @@ public final class DggsWriter implements AutoCloseable {
         }
     }
 
-    /** One pass of a k-way merge over the runs; calls the sink once per observation in (id, run) order. */
-    private interface MergeSink {
-        void accept(long id, int run, long seq, RunReader records) throws IOException, DataException;
-    }
+    /**
+     * A k-way merge of the spilled runs in (id, run) order: {@link #next()} steps to the next observation, whose
+     * values (with records) are then read from {@link #records()}. The runs are sorted and the merge is stable.
+     */
+    private final class Merger implements AutoCloseable {
+        private final int k = runs.size();
+        private final RunReader[] ids = new RunReader[k];
+        private final RunReader[] recs;
+        private final long[] left = new long[k];
+        private final long[] head = new long[k];
+        private final long[] seq = new long[k];
+        private final int[] heap = new int[k];
+        private int size;
+        /** The current observation: its id, its run and its index in that run. */
+        long id;
+        int run;
+        long index;
 
-    private void merge(boolean withRecords, MergeSink sink) throws IOException, DataException {
-        int k = runs.size();
-        RunReader[] ids = new RunReader[k];
-        RunReader[] recs = new RunReader[k];
-        long[] left = new long[k];
-        long[] head = new long[k];
-        long[] seq = new long[k];
-        PriorityQueue<Integer> heap = new PriorityQueue<>(Math.max(1, k), Comparator
-                .<Integer>comparingLong(i -> head[i] ^ Long.MIN_VALUE).thenComparingInt(i -> i));
-        try {
-            for (int r = 0; r < k; r++) {
-                ids[r] = new RunReader(runs.get(r).ids());
-                if (withRecords) recs[r] = new RunReader(runs.get(r).records());
-                left[r] = runs.get(r).count();
-                if (left[r] > 0) {
-                    head[r] = ids[r].readLong();
-                    left[r]--;
-                    heap.add(r);
+        Merger(boolean withRecords) throws IOException {
+            recs = withRecords ? new RunReader[k] : null;
+            boolean ok = false;
+            try {
+                for (int r = 0; r < k; r++) {
+                    ids[r] = new RunReader(runs.get(r).ids());
+                    if (withRecords) recs[r] = new RunReader(runs.get(r).records());
+                    left[r] = runs.get(r).count();
+                    if (left[r] > 0) {
+                        head[r] = ids[r].readLong();
+                        left[r]--;
+                        heap[size] = r;
+                        up(size++);
+                    }
                 }
+                ok = true;
+            } finally {
+                if (!ok) close();
             }
-            while (!heap.isEmpty()) {
-                int r = heap.poll();
-                sink.accept(head[r], r, seq[r]++, recs[r]);
-                if (left[r] > 0) {
-                    head[r] = ids[r].readLong();
-                    left[r]--;
-                    heap.add(r);
-                }
+        }
+
+        private boolean less(int a, int b) {
+            return head[a] < head[b] || (head[a] == head[b] && a < b); // ids here are >= 0
+        }
+
+        private void up(int i) {
+            int x = heap[i];
+            while (i > 0) {
+                int p = (i - 1) >>> 1;
+                if (!less(x, heap[p])) break;
+                heap[i] = heap[p];
+                i = p;
             }
-        } finally {
+            heap[i] = x;
+        }
+
+        private void down(int i) {
+            int x = heap[i];
+            while (true) {
+                int c = 2 * i + 1;
+                if (c >= size) break;
+                if (c + 1 < size && less(heap[c + 1], heap[c])) c++;
+                if (!less(heap[c], x)) break;
+                heap[i] = heap[c];
+                i = c;
+            }
+            heap[i] = x;
+        }
+
+        boolean next() throws IOException {
+            if (size == 0) return false;
+            int r = heap[0];
+            id = head[r];
+            run = r;
+            index = seq[r]++;
+            if (left[r] > 0) {
+                head[r] = ids[r].readLong();
+                left[r]--;
+            } else {
+                heap[0] = heap[--size];
+            }
+            if (size > 0) down(0);
+            return true;
+        }
+
+        /** The records of the current observation's run, positioned at its record. */
+        RunReader records() {
+            return recs[run];
+        }
+
+        @Override
+        public void close() throws IOException {
             for (int r = 0; r < k; r++) {
                 if (ids[r] != null) ids[r].close();
-                if (recs[r] != null) recs[r].close();
+                if (recs != null && recs[r] != null) recs[r].close();
             }
         }
     }
 
+    /**
+     * Merges the spilled runs twice: ids only (distinct cells, collisions, chunk index, bounds), then with the
+     * records, writing every array a chunk at a time (a chunk buffer and its bytes per array in memory).
+     */
     private WriteReport finishFromRuns() throws IOException, DataException {
-        spill();
-        // pass 1: ids only -> distinct cells, collisions, chunk index, bounds
-        long[] state = new long[4]; // last id, cells, cellsWithCollision, lastCounted
-        state[0] = -1;
-        state[3] = -1;
-        long[] firstSeen = new long[2];
+        spillBuffered();
+        long last = -1, cells = 0, cellsWithCollision = 0, lastCounted = -1, firstSeen = 0;
         ChunkIndex index = new ChunkIndex(chunkCells);
         Bounds bounds = new Bounds(ellipsoid, depth);
-        merge(false, (id, run, s, rec) -> {
-            if (state[1] > 0 && id == state[0]) {
-                if (policy == DuplicatePolicy.FAIL) {
-                    throw collision(id, firstSeen[0], runOffset(run) + s);
+        try (Merger m = new Merger(false)) {
+            while (m.next()) {
+                long id = m.id;
+                if (cells > 0 && id == last) {
+                    if (policy == DuplicatePolicy.FAIL) throw collision(id, firstSeen, runOffset(m.run) + m.index);
+                    if (lastCounted != id) {
+                        cellsWithCollision++;
+                        lastCounted = id;
+                    }
+                    continue;
                 }
-                if (state[3] != id) {
-                    state[2]++;
-                    state[3] = id;
-                }
-                return;
+                last = id;
+                cells++;
+                firstSeen = runOffset(m.run) + m.index;
+                index.accept(id);
+                bounds.accept(id);
             }
-            state[0] = id;
-            state[1]++;
-            firstSeen[0] = runOffset(run) + s;
-            index.accept(id);
-            bounds.accept(id);
-        });
-        int cells = Math.toIntExact(state[1]);
+        }
+        int n = Math.toIntExact(cells);
         try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
             Store store = atomic.store();
-            createArrays(store, cells);
-            ZarrArray idArray = ZarrArray.open(store, DggsConvention.COORDINATE);
-            ZarrArray[] arrays = new ZarrArray[variables.size()];
-            ByteBuffer[] shardBufs = new ByteBuffer[variables.size()];
-            for (int v = 0; v < arrays.length; v++) {
-                arrays[v] = ZarrArray.open(store, variables.get(v).name());
-                shardBufs[v] = ByteBuffer.allocate(Math.min(cells, shardCells) * variables.get(v).bytesPerCell())
-                        .order(ByteOrder.LITTLE_ENDIAN);
+            ZarrArray[] arrays = createArrays(store, n);
+            int nv = variables.size();
+            ZarrArray.RowAppender[] w = new ZarrArray.RowAppender[nv + 1];
+            try {
+                for (int a = 0; a <= nv; a++) w[a] = arrays[a].appender();
+                int chunk = Math.max(1, Math.min(chunkCells, n));
+                long[] ids = new long[chunk];
+                int[] nb = new int[nv];
+                byte[][] bytes = new byte[nv][];
+                Object[] values = new Object[nv];
+                for (int v = 0; v < nv; v++) {
+                    VariableSpec spec = variables.get(v);
+                    nb[v] = spec.bytesPerCell();
+                    bytes[v] = new byte[chunk * nb[v]];
+                    values[v] = spec.dataType().newArray(chunk * spec.bands());
+                }
+                byte[] skip = new byte[recordBytes];
+                int fill = 0;
+                boolean any = false;
+                long prev = -1;
+                try (Merger m = new Merger(true)) {
+                    while (m.next()) {
+                        RunReader rec = m.records();
+                        if (any && m.id == prev) {
+                            rec.read(skip, 0, recordBytes); // a later observation of a cell: dropped
+                            continue;
+                        }
+                        any = true;
+                        prev = m.id;
+                        ids[fill] = m.id;
+                        for (int v = 0; v < nv; v++) rec.read(bytes[v], fill * nb[v], nb[v]);
+                        if (++fill == chunk) {
+                            appendChunk(w, ids, bytes, values, fill);
+                            fill = 0;
+                        }
+                    }
+                }
+                if (fill > 0) appendChunk(w, ids, bytes, values, fill);
+                for (ZarrArray.RowAppender x : w) x.finish();
+            } finally {
+                for (ZarrArray.RowAppender x : w) if (x != null) x.close();
             }
-            long[] shardIds = new long[Math.min(cells, shardCells)];
-            byte[] record = new byte[recordBytes];
-            int[] fill = {0};
-            long[] written = {0};
-            long[] last = {-1};
-            boolean[] any = {false};
-            merge(true, (id, run, s, rec) -> {
-                rec.read(record, recordBytes);
-                if (any[0] && id == last[0]) return;
-                any[0] = true;
-                last[0] = id;
-                shardIds[fill[0]] = id;
-                int p = 0;
-                for (int v = 0; v < arrays.length; v++) {
-                    int nb = variables.get(v).bytesPerCell();
-                    shardBufs[v].put(record, p, nb);
-                    p += nb;
-                }
-                if (++fill[0] == shardIds.length) {
-                    flushShard(idArray, arrays, shardIds, shardBufs, written[0], fill[0]);
-                    written[0] += fill[0];
-                    fill[0] = 0;
-                }
-            });
-            if (fill[0] > 0) flushShard(idArray, arrays, shardIds, shardBufs, written[0], fill[0]);
-            return complete(atomic, store, cells, rowsAdded - rowsWithoutCell - cells, state[2], index, bounds);
+            return complete(atomic, store, n, rowsAdded - rowsWithoutCell - n, cellsWithCollision, index, bounds);
+        }
+    }
+
+    /** Appends the next {@code n} cells to every array: the ids, and the variables decoded from little-endian bytes. */
+    private void appendChunk(ZarrArray.RowAppender[] w, long[] ids, byte[][] bytes, Object[] values, int n) throws IOException {
+        w[0].append(ids, n);
+        for (int v = 0; v < bytes.length; v++) {
+            VariableSpec spec = variables.get(v);
+            Columns.fromBytes(spec.dataType(), bytes[v], n * spec.bands(), values[v]);
+            w[1 + v].append(values[v], n);
         }
     }
 
@@ -721,17 +840,6 @@ public final class DggsWriter implements AutoCloseable {
         long o = 0;
         for (int r = 0; r < run; r++) o += runs.get(r).count();
         return o;
-    }
-
-    private void flushShard(ZarrArray idArray, ZarrArray[] arrays, long[] ids, ByteBuffer[] bufs, long at, int n)
-            throws IOException {
-        idArray.write(new long[] {at}, new int[] {n}, Columns.slice(ids, 0, n));
-        for (int v = 0; v < arrays.length; v++) {
-            VariableSpec spec = variables.get(v);
-            Object data = Columns.fromBytes(spec.dataType(), bufs[v].array(), n * spec.bands());
-            arrays[v].write(offset(at, spec), shape(n, spec), data);
-            bufs[v].clear();
-        }
     }
 
     private void deleteSpill() throws IOException {
@@ -746,23 +854,18 @@ public final class DggsWriter implements AutoCloseable {
 
     // ---------------------------------------------------------------- store structure
 
-    private static long[] offset(long cell, VariableSpec spec) {
-        return spec.bands() == 1 ? new long[] {cell} : new long[] {cell, 0};
-    }
-
-    private static int[] shape(int cells, VariableSpec spec) {
-        return spec.bands() == 1 ? new int[] {cells} : new int[] {cells, spec.bands()};
-    }
-
-    private void createArrays(Store store, int cells) throws IOException {
+    /** Creates the root group and the arrays: {@code cell_ids}, then the variables in declaration order. */
+    private ZarrArray[] createArrays(Store store, int cells) throws IOException {
+        ZarrArray[] arrays = new ZarrArray[1 + variables.size()];
         ZarrGroup.create(store, "", Map.of(), 3);
         Map<String, Object> idAttrs = new LinkedHashMap<>();
         idAttrs.put("long_name", "HEALPix nested cell id at depth " + depth + " (" + ellipsoid + ")");
         idAttrs.put("standard_name", "healpix_nested_cell_id");
-        ZarrArray.create(store, DggsConvention.COORDINATE, ArrayMetadata.builder(new long[] {cells}, DataType.UINT64)
+        arrays[0] = ZarrArray.create(store, DggsConvention.COORDINATE, ArrayMetadata.builder(new long[] {cells}, DataType.UINT64)
                 .chunkShape(chunkCells).shardShape(shardCells).compression(Compression.ZSTD, zstdLevel)
                 .fillValue(0L).dimensionNames(DggsConvention.DIMENSION).attributes(idAttrs).build());
-        for (VariableSpec v : variables) {
+        for (int i = 0; i < variables.size(); i++) {
+            VariableSpec v = variables.get(i);
             Map<String, Object> a = new LinkedHashMap<>(v.attributes());
             if (v.fillValue() != null) a.put("_FillValue", jsonNumber(v.fillValue()));
             a.put("coordinates", DggsConvention.COORDINATE);
@@ -774,8 +877,9 @@ public final class DggsWriter implements AutoCloseable {
                             .dimensionNames(DggsConvention.DIMENSION, v.name() + "_band");
             md.compression(Compression.ZSTD, zstdLevel).attributes(a);
             md.fillValue(v.fillValue() != null ? v.fillValue() : defaultFill(v.dataType()));
-            ZarrArray.create(store, v.name(), md.build());
+            arrays[1 + i] = ZarrArray.create(store, v.name(), md.build());
         }
+        return arrays;
     }
 
     static Object jsonNumber(Number n) {
@@ -864,7 +968,9 @@ public final class DggsWriter implements AutoCloseable {
     static long[] sizeOf(Path dir) throws IOException {
         long[] r = new long[2];
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+            for (java.util.Iterator<Path> it = s.iterator(); it.hasNext(); ) {
+                Path p = it.next();
+                if (!Files.isRegularFile(p)) continue;
                 r[0]++;
                 r[1] += Files.size(p);
             }

@@ -21,7 +21,7 @@ import org.healpixzarr.DataException;
 
 /** A bytes-to-bytes codec (compressor or checksum). Implementations are immutable and thread-safe. */
 abstract class BytesCodec {
-    /** Encodes. */
+    /** Encodes into a new array; {@code in} is neither modified nor kept. */
     abstract byte[] encode(byte[] in);
 
     /**
@@ -67,13 +67,40 @@ abstract class BytesCodec {
             this.checksum = checksum;
         }
 
+        /**
+         * Compression contexts and output buffers, reused: a chunk compressed with a fresh context and a fresh
+         * {@code compressBound}-sized buffer costs a native allocation and a large Java array (then a copy) every
+         * time. The pool holds as many as were ever used at once; buffers above {@value #MAX_POOLED} bytes are not kept.
+         */
+        private static final java.util.concurrent.ConcurrentLinkedQueue<Compressor> POOL = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private static final int MAX_POOLED = 32 << 20;
+
+        private static final class Compressor {
+            final ZstdCompressCtx ctx = new ZstdCompressCtx();
+            byte[] out = new byte[0];
+        }
+
         @Override
         byte[] encode(byte[] in) {
-            try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
-                ctx.setLevel(level);
-                ctx.setChecksum(checksum);
-                ctx.setContentSize(true);
-                return ctx.compress(in);
+            Compressor c = POOL.poll();
+            if (c == null) c = new Compressor();
+            boolean reusable = false;
+            try {
+                // every parameter set each time (a reused context keeps the previous call's); the output depends only
+                // on them and the input, not on the context's history
+                c.ctx.setLevel(level);
+                c.ctx.setChecksum(checksum);
+                c.ctx.setContentSize(true);
+                long bound = Zstd.compressBound(in.length);
+                if (bound > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("chunk too large to compress: " + in.length + " bytes");
+                byte[] out = c.out.length >= bound ? c.out : new byte[(int) bound];
+                int n = c.ctx.compressByteArray(out, 0, out.length, in, 0, in.length);
+                if (out.length <= MAX_POOLED) c.out = out;
+                reusable = true;
+                return java.util.Arrays.copyOf(out, n);
+            } finally {
+                if (reusable) POOL.offer(c);
+                else c.ctx.close();
             }
         }
 

@@ -69,6 +69,8 @@ final class CodecPipeline {
 
     /** Encodes a full chunk (not sharded pipeline) held as a primitive array. */
     byte[] encodeChunk(Object arr, DataType type) {
+        // the bytes-to-bytes codecs make new arrays: 8-bit values need no copy unless stored as they are
+        if (arr instanceof byte[] && !bytesCodecs.isEmpty()) return encodeBytes((byte[]) arr);
         return encodeBytes(toBytes(arr, type, bigEndian));
     }
 

@@ -128,6 +128,16 @@ final class Regions {
         else Arrays.fill((double[]) arr, Double.longBitsToDouble(bits));
     }
 
+    /** Sets elements {@code [from, to)} of a primitive array to the fill bits. */
+    static void fill(Object arr, int from, int to, long bits) {
+        if (arr instanceof byte[]) Arrays.fill((byte[]) arr, from, to, (byte) bits);
+        else if (arr instanceof short[]) Arrays.fill((short[]) arr, from, to, (short) bits);
+        else if (arr instanceof int[]) Arrays.fill((int[]) arr, from, to, (int) bits);
+        else if (arr instanceof long[]) Arrays.fill((long[]) arr, from, to, bits);
+        else if (arr instanceof float[]) Arrays.fill((float[]) arr, from, to, Float.intBitsToFloat((int) bits));
+        else Arrays.fill((double[]) arr, from, to, Double.longBitsToDouble(bits));
+    }
+
     /** Whether every element equals the fill (NaN matches NaN). */
     static boolean allFill(Object arr, long bits) {
         if (arr instanceof byte[]) {

@@ -591,6 +591,8 @@ public final class ZarrArray {
         }
 
         private void flushChunk() throws IOException {
+            // only the array's last chunk is partial: its tail is the fill value (full chunks overwrite everything)
+            if (inChunk < chunkRows) Regions.fill(chunk, inChunk * rowElems, chunkRows * rowElems, m.fillBits());
             byte[] e = Regions.allFill(chunk, m.fillBits()) ? null
                     : (s != null ? s.inner : m.pipeline).encodeChunk(chunk, m.dataType());
             if (s == null) {
@@ -612,7 +614,6 @@ public final class ZarrArray {
             }
             chunkNo++;
             inChunk = 0;
-            Regions.fill(chunk, m.fillBits());
         }
 
         private void completeShard(long shard) throws IOException {

@@ -154,6 +154,37 @@ class TesseraConversionTest {
         for (Path p : fa) assertArrayEquals(Files.readAllBytes(a.resolve(p)), Files.readAllBytes(b.resolve(p)), p.toString());
     }
 
+    /**
+     * Small chunks and a tiny memory budget: rows reach the writers in many chunks, writers spill over and over
+     * (the largest first) and their chunks are reused; the stores are byte-identical to a run held in memory.
+     */
+    @Test
+    void spillingAndChunkReuseGiveIdenticalStores() throws Exception {
+        Path a = dir.resolve("a"), b = dir.resolve("b"), c = dir.resolve("c");
+        TesseraConverter.Report ra = TesseraConverter.convert(samples(), a, new TesseraConverter.Options(2024, null, false, 512L << 20, null));
+        TesseraConverter.Report rb = TesseraConverter.convert(samples(), b, new TesseraConverter.Options(2024, null, false, 20_000, null), 37);
+        TesseraConverter.Report rc = TesseraConverter.convert(samples(), c, new TesseraConverter.Options(2024, null, false, 512L << 20, null), 5);
+        assertEquals(2467, ra.cellsWritten());
+        assertEquals(ra.cellsWritten(), rb.cellsWritten());
+        assertEquals(ra.cellsWritten(), rc.cellsWritten());
+        assertEquals(ra.partitions().size(), rb.partitions().size());
+        List<Path> fa = files(a);
+        assertFalse(fa.isEmpty());
+        for (Path other : List.of(b, c)) {
+            assertEquals(fa, files(other), "same files, no spill left behind");
+            for (Path p : fa) assertArrayEquals(Files.readAllBytes(a.resolve(p)), Files.readAllBytes(other.resolve(p)), p.toString());
+        }
+    }
+
+    @Test
+    void chunksFillOneHeapRegion() {
+        assertEquals(32_767, TesseraConverter.chunkRows(6_320_816_128L)); // 24 GB machine: 4 MiB regions
+        assertEquals(8_191, TesseraConverter.chunkRows(1L << 30)); // 1 MiB regions
+        assertEquals(8_191, TesseraConverter.chunkRows(64L << 20));
+        assertEquals(16_383, TesseraConverter.chunkRows(4L << 30)); // exactly 2 MiB regions
+        assertEquals(262_143, TesseraConverter.chunkRows(256L << 30)); // at most 32 MiB regions
+    }
+
     @Test
     void bboxSelectsTilesAndPixels() throws Exception {
         Run r = cli("convert", "tessera", samples().toString(), "--year", "2024", "--bbox", "-3.0,51.9,-2.92,52.0",

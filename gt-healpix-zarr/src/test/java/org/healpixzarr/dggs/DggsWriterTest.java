@@ -149,6 +149,82 @@ class DggsWriterTest {
         assertNoLeftovers();
     }
 
+    /** Every file of a store, by relative path, as bytes. */
+    static Map<String, byte[]> tree(Path root) throws Exception {
+        Map<String, byte[]> m = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) m.put(root.relativize(p).toString(), Files.readAllBytes(p));
+        }
+        return m;
+    }
+
+    static void assertSameTree(Path a, Path b) throws Exception {
+        Map<String, byte[]> ta = tree(a), tb = tree(b);
+        assertEquals(ta.keySet(), tb.keySet(), b.toString());
+        for (String k : ta.keySet()) assertArrayEquals(ta.get(k), tb.get(k), b + ": " + k);
+    }
+
+    /**
+     * Finishing gathers each chunk straight from the added blocks (in memory) or merges spilled runs a chunk at a
+     * time: whatever the block sizes (empty, one row, offsets into shared arrays), the budget, explicit spills and
+     * the column mode, the store's bytes are the same; several shards per array and a partial last chunk.
+     */
+    @Test
+    void finishingPathsWriteByteIdenticalStores() throws Exception {
+        Random r = new Random(SEED + 2);
+        Obs o = new Obs(9_500, r);
+        java.time.Instant t = java.time.Instant.parse("2024-01-01T00:00:00Z");
+        Object[] cols = {o.q, o.cls, o.bands};
+        Path whole = dir.resolve("whole.zarr");
+        try (DggsWriter w = builder(whole).created(t).build()) {
+            w.add(o.ids, cols, 0, o.ids.length);
+            w.finish();
+        }
+        // blocks of random sizes, some empty, some single rows
+        Path blocks = dir.resolve("blocks.zarr");
+        try (DggsWriter w = builder(blocks).created(t).build()) {
+            for (int s = 0; s < o.ids.length; ) {
+                int n = Math.min(o.ids.length - s, r.nextInt(4) == 0 ? r.nextInt(2) : 1 + r.nextInt(900));
+                w.add(o.ids, cols, s, s + n);
+                s += n;
+            }
+            w.finish();
+        }
+        // spilled by the writer's own budget, and by explicit spills of a shared budget
+        Path budget = dir.resolve("budget.zarr");
+        try (DggsWriter w = builder(budget).created(t).memoryBudget(25_000).build()) {
+            for (int s = 0; s < o.ids.length; s += 700) w.add(o.ids, cols, s, Math.min(o.ids.length, s + 700));
+            assertTrue(w.bufferedBytes() < 25_000 + 700 * 30);
+            assertTrue(w.finish().spilledRuns() > 5);
+        }
+        Path spills = dir.resolve("spills.zarr");
+        try (DggsWriter w = builder(spills).created(t).build()) {
+            for (int s = 0; s < o.ids.length; s += 1300) {
+                w.add(o.ids, cols, s, Math.min(o.ids.length, s + 1300));
+                assertTrue(w.bufferedBytes() > 0);
+                if (r.nextBoolean()) {
+                    w.spill();
+                    assertEquals(0, w.bufferedBytes());
+                }
+            }
+            w.spill();
+            w.spill(); // nothing buffered: no effect
+            int runs = w.finish().spilledRuns();
+            assertTrue(runs >= 1 && runs <= 9, runs + " runs");
+        }
+        DggsWriter.ColumnWriter c = builder(dir.resolve("columns.zarr")).created(t).build().columns(o.ids);
+        c.write("cls", o.cls);
+        c.write("emb", o.bands);
+        c.write("q", o.q);
+        c.finish();
+        try (DggsStore s = DggsStore.open(whole)) {
+            assertTrue(s.cellCount() > 2 * 4000, "more than two shards of 4 x 1000 cells: " + s.cellCount());
+            assertTrue(s.cellCount() % 1000 != 0, "a partial last chunk");
+        }
+        for (String n : List.of("blocks.zarr", "budget.zarr", "spills.zarr", "columns.zarr")) assertSameTree(whole, dir.resolve(n));
+        assertNoLeftovers();
+    }
+
     @Test
     void strictPolicyFailsNamingTheCellAndLeavesNothing() throws Exception {
         Path out = dir.resolve("strict.zarr");

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.healpixzarr.DataException;
 import org.healpixzarr.FormatException;
 import org.healpixzarr.InconsistentDataException;
@@ -51,8 +50,11 @@ public final class TesseraTile implements AutoCloseable {
                     "give the root of a geotessera download (the folder holding " + REPRESENTATION + ")"));
         }
         List<String> names = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(names::add);
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(".") && Files.isDirectory(p)) names.add(n);
+            }
         }
         names.sort(null);
         return names;
