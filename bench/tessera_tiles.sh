@@ -75,7 +75,7 @@ public class TesseraWarm {
         for (int i = 1; i <= Integer.parseInt(a[3]); i++) {
             Path out = Path.of(a[1]);
             long c0 = os.getProcessCpuTime(), t0 = System.nanoTime();
-            TesseraConverter.convert(Path.of(a[0]), out, new TesseraConverter.Options(2024, null, false, 512L << 20, null));
+            TesseraConverter.convert(Path.of(a[0]), out, new TesseraConverter.Options(2024, null, false, 256L << 20, null));
             double cpu = (os.getProcessCpuTime() - c0) / 1e9, wall = (System.nanoTime() - t0) / 1e9;
             System.out.printf("| 3x3-tiles, run %d in one JVM | %.1f | %.2f | %.2f | %.1f | %.1f |%n", i, mb, wall, cpu, mb / wall, mb / cpu);
             try (var s = Files.walk(out)) { for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p); }

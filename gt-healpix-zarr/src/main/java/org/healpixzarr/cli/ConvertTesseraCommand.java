@@ -43,8 +43,9 @@ final class ConvertTesseraCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output folder of the partition stores.")
     Path output;
 
-    @Option(names = "--memory-budget", defaultValue = "512", paramLabel = "MiB",
-            description = "Memory for sorting, over all partitions, before spilling to disk, MiB (default ${DEFAULT-VALUE}).")
+    @Option(names = "--memory-budget", defaultValue = "256", paramLabel = "MiB",
+            description = "Memory for the rows of all partitions not yet written, before the largest spills to disk, MiB "
+                    + "(default ${DEFAULT-VALUE}; the process needs about 2 to 4 times this).")
     long memoryBudgetMiB;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress and no report on the terminal.")
@@ -58,7 +59,8 @@ final class ConvertTesseraCommand implements Callable<Integer> {
         double[] box = null;
         if (bbox != null) {
             if (bbox.size() != 4) throw new ParameterException(spec.commandLine(), "--bbox needs 4 numbers W,S,E,N, found " + bbox.size());
-            box = bbox.stream().mapToDouble(Double::doubleValue).toArray();
+            box = new double[4];
+            for (int i = 0; i < 4; i++) box[i] = bbox.get(i);
             if (!(box[0] != box[2]) || !(box[1] < box[3]) || box[1] < -90 || box[3] > 90 || box[0] < -180 || box[0] > 180
                     || box[2] < -180 || box[2] > 180) {
                 throw new ParameterException(spec.commandLine(), "--bbox must be W,S,E,N with W != E in [-180, 180] (W > E crosses "

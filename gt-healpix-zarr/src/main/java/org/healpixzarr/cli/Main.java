@@ -77,23 +77,35 @@ public final class Main implements Runnable {
         }
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        cl.setExitCodeExceptionMapper(Main::exitCode);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            Throwable t = e;
-            while ((t instanceof RuntimeException) && t.getCause() != null && !(t instanceof IllegalArgumentException)) {
-                t = t.getCause();
+        // anonymous classes, not lambdas: every lambda spins a class at start-up
+        cl.setExitCodeExceptionMapper(new CommandLine.IExitCodeExceptionMapper() {
+            @Override
+            public int getExitCode(Throwable t) {
+                return exitCode(t);
             }
-            String msg = t.getMessage() == null ? t.toString() : t.getMessage();
-            int code = exitCode(t);
-            cmd.getErr().println("error: " + (code == IO && !(t instanceof IOException) ? t + "" : msg));
-            if (main.verbose || code == IO && !(t instanceof IOException)) t.printStackTrace(cmd.getErr());
-            cmd.getErr().flush();
-            return code;
         });
-        cl.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("error: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-            return USAGE;
+        cl.setExecutionExceptionHandler(new CommandLine.IExecutionExceptionHandler() {
+            @Override
+            public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+                Throwable t = e;
+                while ((t instanceof RuntimeException) && t.getCause() != null && !(t instanceof IllegalArgumentException)) {
+                    t = t.getCause();
+                }
+                String msg = t.getMessage() == null ? t.toString() : t.getMessage();
+                int code = exitCode(t);
+                cmd.getErr().println("error: " + (code == IO && !(t instanceof IOException) ? t + "" : msg));
+                if (main.verbose || code == IO && !(t instanceof IOException)) t.printStackTrace(cmd.getErr());
+                cmd.getErr().flush();
+                return code;
+            }
+        });
+        cl.setParameterExceptionHandler(new CommandLine.IParameterExceptionHandler() {
+            @Override
+            public int handleParseException(CommandLine.ParameterException e, String[] a) {
+                e.getCommandLine().getErr().println("error: " + e.getMessage());
+                e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+                return USAGE;
+            }
         });
         configureLogging(java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose"));
         return cl.execute(args);

@@ -24,6 +24,13 @@ abstract class BytesCodec {
     /** Encodes into a new array; {@code in} is neither modified nor kept. */
     abstract byte[] encode(byte[] in);
 
+    /** Encodes and appends the result to {@code out}; returns its length. */
+    int encodeTo(byte[] in, Store.ValueWriter out) throws IOException {
+        byte[] e = encode(in);
+        out.write(e, 0, e.length);
+        return e.length;
+    }
+
     /**
      * Decodes.
      *
@@ -82,26 +89,57 @@ abstract class BytesCodec {
 
         @Override
         byte[] encode(byte[] in) {
-            Compressor c = POOL.poll();
-            if (c == null) c = new Compressor();
-            boolean reusable = false;
+            Compressor c = borrow();
+            boolean ok = false;
             try {
-                // every parameter set each time (a reused context keeps the previous call's); the output depends only
-                // on them and the input, not on the context's history
-                c.ctx.setLevel(level);
-                c.ctx.setChecksum(checksum);
-                c.ctx.setContentSize(true);
-                long bound = Zstd.compressBound(in.length);
-                if (bound > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("chunk too large to compress: " + in.length + " bytes");
-                byte[] out = c.out.length >= bound ? c.out : new byte[(int) bound];
-                int n = c.ctx.compressByteArray(out, 0, out.length, in, 0, in.length);
-                if (out.length <= MAX_POOLED) c.out = out;
-                reusable = true;
-                return java.util.Arrays.copyOf(out, n);
+                int n = compress(c, in);
+                ok = true;
+                return java.util.Arrays.copyOf(c.out, n);
             } finally {
-                if (reusable) POOL.offer(c);
-                else c.ctx.close();
+                giveBack(c, ok);
             }
+        }
+
+        @Override
+        int encodeTo(byte[] in, Store.ValueWriter out) throws IOException {
+            Compressor c = borrow();
+            boolean ok = false;
+            try {
+                int n = compress(c, in);
+                out.write(c.out, 0, n);
+                ok = true;
+                return n;
+            } finally {
+                giveBack(c, ok);
+            }
+        }
+
+        private static Compressor borrow() {
+            Compressor c = POOL.poll();
+            return c != null ? c : new Compressor();
+        }
+
+        /** Returns a compressor to the pool after a successful call; after a failure frees its native context. */
+        private static void giveBack(Compressor c, boolean ok) {
+            if (!ok) {
+                c.ctx.close();
+                return;
+            }
+            if (c.out.length > MAX_POOLED) c.out = new byte[0];
+            POOL.offer(c);
+        }
+
+        /** Compresses {@code in} into {@code c.out} (grown to the bound if needed); returns the compressed length. */
+        private int compress(Compressor c, byte[] in) {
+            // every parameter set each time (a reused context keeps the previous call's); the output depends only
+            // on them and the input, not on the context's history
+            c.ctx.setLevel(level);
+            c.ctx.setChecksum(checksum);
+            c.ctx.setContentSize(true);
+            long bound = Zstd.compressBound(in.length);
+            if (bound > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("chunk too large to compress: " + in.length + " bytes");
+            if (c.out.length < bound) c.out = new byte[(int) bound];
+            return c.ctx.compressByteArray(c.out, 0, c.out.length, in, 0, in.length);
         }
 
         @Override

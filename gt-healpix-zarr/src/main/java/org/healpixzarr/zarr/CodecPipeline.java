@@ -74,6 +74,23 @@ final class CodecPipeline {
         return encodeBytes(toBytes(arr, type, bigEndian));
     }
 
+    /**
+     * Encodes a full chunk as {@link #encodeChunk} does and appends the bytes to {@code out}, without an
+     * intermediate copy where the last codec can write straight to it.
+     *
+     * @return the number of bytes appended
+     */
+    int encodeChunkTo(Object arr, DataType type, Store.ValueWriter out) throws java.io.IOException {
+        if (bytesCodecs.isEmpty()) {
+            byte[] b = arr instanceof byte[] ? (byte[]) arr : toBytes(arr, type, bigEndian);
+            out.write(b, 0, b.length);
+            return b.length;
+        }
+        byte[] b = arr instanceof byte[] ? (byte[]) arr : toBytes(arr, type, bigEndian);
+        for (int i = 0; i < bytesCodecs.size() - 1; i++) b = bytesCodecs.get(i).encode(b);
+        return bytesCodecs.get(bytesCodecs.size() - 1).encodeTo(b, out);
+    }
+
     /** Decodes a full chunk of {@code n} elements (not sharded pipeline). */
     Object decodeChunk(byte[] b, DataType type, int n, String key) throws DataException {
         byte[] raw = decodeBytes(b, key, n * type.byteSize());

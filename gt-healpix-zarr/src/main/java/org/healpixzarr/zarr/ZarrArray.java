@@ -593,8 +593,18 @@ public final class ZarrArray {
         private void flushChunk() throws IOException {
             // only the array's last chunk is partial: its tail is the fill value (full chunks overwrite everything)
             if (inChunk < chunkRows) Regions.fill(chunk, inChunk * rowElems, chunkRows * rowElems, m.fillBits());
-            byte[] e = Regions.allFill(chunk, m.fillBits()) ? null
-                    : (s != null ? s.inner : m.pipeline).encodeChunk(chunk, m.dataType());
+            boolean empty = Regions.allFill(chunk, m.fillBits());
+            if (s != null && streaming && !empty) {
+                // encoded straight into the shard's stream: no chunk-sized copy of the encoded bytes
+                if (w == null) w = store.writer(m.chunkKey(path, coords(chunkNo / nInner)));
+                off[inner] = w.position();
+                len[inner] = s.inner.encodeChunkTo(chunk, m.dataType(), w);
+                if (++inner == nInner) completeShard(chunkNo / nInner);
+                chunkNo++;
+                inChunk = 0;
+                return;
+            }
+            byte[] e = empty ? null : (s != null ? s.inner : m.pipeline).encodeChunk(chunk, m.dataType());
             if (s == null) {
                 String key = m.chunkKey(path, coords(chunkNo));
                 if (e == null) store.delete(key);
@@ -602,11 +612,6 @@ public final class ZarrArray {
             } else {
                 if (e == null) {
                     off[inner] = len[inner] = EMPTY;
-                } else if (streaming) {
-                    if (w == null) w = store.writer(m.chunkKey(path, coords(chunkNo / nInner)));
-                    off[inner] = w.position();
-                    len[inner] = e.length;
-                    w.write(e, 0, e.length);
                 } else {
                     enc[inner] = e;
                 }

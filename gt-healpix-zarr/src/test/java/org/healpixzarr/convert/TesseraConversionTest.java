@@ -147,7 +147,7 @@ class TesseraConversionTest {
         Path a = dir.resolve("a"), b = dir.resolve("b");
         assertEquals(0, cli("convert", "tessera", samples().toString(), "--year", "2024", "-o", a.toString(), "-q").code());
         assertEquals(0, cli("convert", "tessera", samples().toString(), "--year", "2024", "-o", b.toString(), "-q",
-                "--memory-budget", "1").code()); // spilling too
+                "--memory-budget", "1").code()); // another budget: the same bytes
         List<Path> fa = files(a), fb = files(b);
         assertEquals(fa, fb);
         assertFalse(fa.isEmpty());

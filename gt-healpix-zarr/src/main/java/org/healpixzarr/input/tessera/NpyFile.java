@@ -31,7 +31,6 @@ public final class NpyFile implements AutoCloseable {
     private final long dataOffset;
     private final int itemSize;
     private final FileChannel channel;
-    private java.nio.MappedByteBuffer map;
 
     private NpyFile(Path path, String descr, long[] shape, long dataOffset, int itemSize, FileChannel channel) {
         this.path = path;
@@ -192,21 +191,20 @@ public final class NpyFile implements AutoCloseable {
 
     /**
      * Copies {@code len} raw bytes starting at byte {@code offset} of the data (after the header) into
-     * {@code dst[off..)}, through a read-only memory map of the file made on first use: cheap for many small reads
-     * scattered over the file (sampling). Not thread-safe.
+     * {@code dst[off..)} by one positional read: for small reads scattered over the file (sampling). (A memory
+     * map would stay mapped, its pages counted in the process's resident memory, until the collector frees it.)
      */
-    public void readAt(long offset, byte[] dst, int off, int len) throws IOException {
-        if (map == null) {
-            long size = channel.size() - dataOffset;
-            if (size > Integer.MAX_VALUE) throw new IOException(path + ": too large to map (" + size + " bytes)");
-            map = channel.map(FileChannel.MapMode.READ_ONLY, dataOffset, size);
+    public void readAt(long offset, byte[] dst, int off, int len) throws IOException, DataException {
+        ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+        long pos = dataOffset + offset;
+        while (b.hasRemaining()) {
+            int r = channel.read(b, pos + b.position() - off);
+            if (r < 0) throw new CorruptDataException(DataException.describe(path.toString(), "file shrank while reading", null, null, null));
         }
-        map.get(Math.toIntExact(offset), dst, off, len);
     }
 
     @Override
     public void close() throws IOException {
-        map = null; // unmapped when collected
         channel.close();
     }
 }

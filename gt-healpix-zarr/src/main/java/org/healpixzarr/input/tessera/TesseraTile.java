@@ -162,10 +162,10 @@ public final class TesseraTile implements AutoCloseable {
     }
 
     /**
-     * Copies the 128 int8 values of pixel {@code (row, col)} into {@code dst[off..off + 128)} (memory-mapped: for
-     * sparse sampling; use {@link #readEmbeddings} for whole rows).
+     * Copies the 128 int8 values of pixel {@code (row, col)} into {@code dst[off..off + 128)} (one positional read:
+     * for sparse sampling; use {@link #readEmbeddings} for whole rows).
      */
-    public void readEmbedding(int row, int col, byte[] dst, int off) throws IOException {
+    public void readEmbedding(int row, int col, byte[] dst, int off) throws IOException, DataException {
         embeddings.readAt(((long) row * cols + col) * BANDS, dst, off, BANDS);
     }
 
