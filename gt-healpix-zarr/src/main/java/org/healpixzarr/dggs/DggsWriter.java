@@ -35,8 +35,11 @@ import org.healpixzarr.zarr.ZarrGroup;
  * <p>Observations are added in blocks, in any order: a block is a cell id per row (-1 = no cell, skipped
  * and counted) and one value array per variable. The writer sorts by cell id with a stable sort, so under
  * {@link DuplicatePolicy#KEEP_FIRST} the first observation added for a cell wins. Memory is bounded: when the
- * buffered blocks exceed the budget they are sorted and spilled to a run file next to the target, and
- * {@link #finish()} merges the runs. The store is written under a temporary name and renamed into place by
+ * buffered blocks exceed the budget (or on {@link #spill()}) they are sorted and spilled to a run file next to
+ * the target, and {@link #finish()} merges the runs. Finishing writes every array a chunk at a time, gathering
+ * the values straight from the blocks (or the merged runs): beyond the blocks it needs 24 bytes per buffered
+ * row and a chunk of each array, whatever the store's size, and the result is the same bytes either way. The
+ * store is written under a temporary name and renamed into place by
  * {@link #finish()}; {@link #close()} without a successful finish leaves no store (and no temporary files).
  *
  * <p>Not thread-safe: one thread adds, then finishes.
