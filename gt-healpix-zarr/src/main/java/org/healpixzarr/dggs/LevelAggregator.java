@@ -39,15 +39,10 @@ abstract class LevelAggregator {
 
     /**
      * Aggregates batch rows [0, len): the rows before {@code evRow[e]} close levels 0..{@code evTop[e]} after them.
-     * The loop is {@link #runBatch}; the aggregators of the common one-band variables (mean, 8-bit mode, OR) carry
-     * their own copy of it, so that the JIT compiles it for their class alone with {@link #accumulate} and
-     * {@link #emit} inlined: the loop shared by all aggregators makes those megamorphic calls, and a batch is
-     * called too rarely for its callers' types to reach the loop, which is compiled on its own (on-stack replacement).
+     * The aggregators of the common one-band variables (float mean, 8-bit mode) override it with a loop of their
+     * own, compiled for their class alone with their level-0 state in locals.
      */
-    abstract void batch(int[] evRow, int[] evTop, int events, int len);
-
-    /** The loop of {@link #batch}. */
-    final void runBatch(int[] evRow, int[] evTop, int events, int len) {
+    void batch(int[] evRow, int[] evTop, int events, int len) {
         int r0 = 0;
         for (int e = 0; e < events; e++) {
             accumulate(r0, evRow[e]);
@@ -187,11 +182,6 @@ abstract class LevelAggregator {
 
     /** QUANTITY: mean of the valid values per band, float32 (float64 for 32/64-bit sources). */
     static final class Mean extends LevelAggregator {
-        @Override
-        void batch(int[] evRow, int[] evTop, int events, int len) {
-            runBatch(evRow, evTop, events, len);
-        }
-
         private final String name;
         private final DataType type;
         private final DataType outType;
@@ -261,21 +251,6 @@ abstract class LevelAggregator {
 
     /** BITS: bitwise OR of the valid values per band, in the source type; the fill value when none is valid. */
     static final class Or extends LevelAggregator {
-        @Override
-        void batch(int[] evRow, int[] evTop, int events, int len) {
-            // runBatch's loop, copied so that it is compiled for this class alone (see batch)
-            int r0 = 0;
-            for (int e = 0; e < events; e++) {
-                accumulate(r0, evRow[e]);
-                for (int j = 0, top = evTop[e]; j <= top; j++) {
-                    emit(j);
-                    pos[j]++;
-                }
-                r0 = evRow[e];
-            }
-            accumulate(r0, len);
-        }
-
         private final String name;
         private final DataType type;
         private final int bands;
@@ -341,11 +316,6 @@ abstract class LevelAggregator {
 
     /** CLASS: the most frequent valid value per band (ties: the smallest), in the source type; fill when none. */
     static final class Mode extends LevelAggregator {
-        @Override
-        void batch(int[] evRow, int[] evTop, int events, int len) {
-            runBatch(evRow, evTop, events, len);
-        }
-
         private final String name;
         private final DataType type;
         private final int bands;
@@ -481,11 +451,6 @@ abstract class LevelAggregator {
      * ±127). Rows whose scale is missing are left out; a cell without any has fill values and a NaN scale.
      */
     static final class Embedding extends LevelAggregator {
-        @Override
-        void batch(int[] evRow, int[] evTop, int events, int len) {
-            runBatch(evRow, evTop, events, len);
-        }
-
         private final String name;
         private final String scaleName;
         private final DataType scaleType;
@@ -572,7 +537,7 @@ abstract class LevelAggregator {
         @Override
         void batch(int[] evRow, int[] evTop, int events, int len) {
             if (type != DataType.FLOAT32 || !out32) {
-                runBatch(evRow, evTop, events, len);
+                super.batch(evRow, evTop, events, len);
                 return;
             }
             // float32 to float32, level 0 kept in locals: the same operations, in the same order, as
