@@ -20,7 +20,8 @@ import org.healpixzarr.server.ows.wms.WmsService;
  * <pre>java -cp healpix-zarr-server.jar bench/wms/Replay.java DATA_DIR ROOT REQUESTS COUNT PASSES</pre>
  * DATA_DIR: a server data folder (catalog.json) whose stores lie under ROOT; REQUESTS: query strings, one a line
  * (bench/wms/tiles.py). The first pass warms up; each later pass prints the CPU time and the memory allocated per
- * request (this thread's), and the mean response size.
+ * request (this thread's), and the mean response size. At the end: the SHA-256 of the first pass's response bodies
+ * in order, to check that a change leaves every image byte-identical.
  */
 public class Replay {
     public static void main(String[] a) throws Exception {
@@ -41,6 +42,7 @@ public class Replay {
         WmsService wms = new WmsService();
         com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
         for (int p = 0; p < passes; p++) {
             long bytes = 0, a0 = t.getCurrentThreadAllocatedBytes(), c0 = t.getCurrentThreadCpuTime(), w0 = System.nanoTime();
             long p0 = os.getProcessCpuTime();
@@ -48,6 +50,7 @@ public class Replay {
                 OwsResponse res = wms.handle(r, c);
                 if (res.status() != 200) throw new IllegalStateException(res.status() + " " + new String(res.body()));
                 bytes += res.body().length;
+                if (p == 0) digest.update(res.body());
             }
             long cpu = t.getCurrentThreadCpuTime() - c0, wall = System.nanoTime() - w0;
             long allocated = t.getCurrentThreadAllocatedBytes() - a0, process = os.getProcessCpuTime() - p0;
@@ -55,5 +58,6 @@ public class Replay {
                     + " wall %.2f ms/request, %d bytes/response, %.0f KB allocated/request%s%n", p, n, cpu / 1e6 / n,
                     process / 1e6 / n, wall / 1e6 / n, bytes / n, allocated / 1024.0 / n, p == 0 ? " (warm-up)" : "");
         }
+        System.out.println("SHA-256 of the responses: " + java.util.HexFormat.of().formatHex(digest.digest()));
     }
 }

@@ -67,6 +67,53 @@ class TargetGridTest {
         assertThrows(DataException.class, () -> TargetGrid.of(Crs.decode("EPSG:4326"), new double[] {40, 10, 41, 12}, 0, 2));
     }
 
+    /**
+     * The separable path (one row and one column transformed) gives the very bits of the full transform, NaN
+     * pattern included, on random boxes in CRS:84, EPSG:4326 and EPSG:3857: across the antimeridian, past the
+     * poles, the whole world, metre-sized, 1-pixel-wide; UTM never takes it.
+     */
+    @Test
+    void separableCentresEqualTheFullTransformToTheBit() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("TargetGridTest.separableCentresEqualTheFullTransformToTheBit seed " + seed);
+        java.util.Random rnd = new java.util.Random(seed);
+        String[] codes = {"CRS:84", "EPSG:4326", "EPSG:3857", "EPSG:32633"};
+        int separable = 0;
+        for (int t = 0; t < 400; t++) {
+            String code = codes[t % codes.length];
+            CoordinateReferenceSystem crs = Crs.decode(code);
+            double[] box;
+            double span = Math.pow(10, -5 + 7.5 * rnd.nextDouble()); // 1e-5 .. 3e2 degrees
+            double cx = -200 + 400 * rnd.nextDouble(), cy = -100 + 200 * rnd.nextDouble();
+            double sx = span * (0.2 + rnd.nextDouble()), sy = span * (0.2 + rnd.nextDouble());
+            if (t % 17 == 0) { cx = 0; cy = 0; sx = 360; sy = 180; }
+            switch (code) {
+                case "EPSG:4326": box = new double[] {cy - sy / 2, cx - sx / 2, cy + sy / 2, cx + sx / 2}; break;
+                case "EPSG:3857": {
+                    double k = 20037508.342789244 / 180;
+                    box = new double[] {(cx - sx / 2) * k, (cy - sy / 2) * 2 * k, (cx + sx / 2) * k, (cy + sy / 2) * 2 * k};
+                    break;
+                }
+                case "EPSG:32633": {
+                    double m = Math.min(span, 5) * 111_000;
+                    box = new double[] {500_000 - m, 5e6 - m, 500_000 + m, 5e6 + m};
+                    break;
+                }
+                default: box = new double[] {cx - sx / 2, cy - sy / 2, cx + sx / 2, cy + sy / 2};
+            }
+            int w = t % 23 == 0 ? 1 : 1 + rnd.nextInt(300), h = t % 29 == 0 ? 1 : 1 + rnd.nextInt(300);
+            var geometry = TargetGrid.gridGeometry(crs, box, w, h);
+            TargetGrid fast = TargetGrid.of(geometry), full = TargetGrid.of(geometry, false);
+            String what = code + " " + java.util.Arrays.toString(box) + " " + w + "x" + h + " (seed " + seed + ")";
+            assertTrue(java.util.Arrays.equals(full.lon(), fast.lon()), "lon of " + what);
+            assertTrue(java.util.Arrays.equals(full.lat(), fast.lat()), "lat of " + what);
+            assertEquals(full.pixelSizeMetres(), fast.pixelSizeMetres(), what);
+            assertEquals(!code.equals("EPSG:32633"), fast.separable, "separable path taken for " + what);
+            if (fast.separable) separable++;
+        }
+        assertEquals(300, separable);
+    }
+
     /** Against the closed-form inverse of spherical (pseudo-)Mercator on a = 6378137 m. */
     @Test
     void webMercatorPixelCentres() throws Exception {
