@@ -46,8 +46,12 @@ public class Replay {
         for (int p = 0; p < passes; p++) {
             long bytes = 0, a0 = t.getCurrentThreadAllocatedBytes(), c0 = t.getCurrentThreadCpuTime(), w0 = System.nanoTime();
             long p0 = os.getProcessCpuTime();
+            long[] each = new long[n];
+            int i = 0;
             for (OwsRequest r : reqs) {
+                long e0 = t.getCurrentThreadCpuTime();
                 OwsResponse res = wms.handle(r, c);
+                each[i++] = t.getCurrentThreadCpuTime() - e0;
                 if (res.status() != 200) throw new IllegalStateException(res.status() + " " + new String(res.body()));
                 bytes += res.body().length;
                 if (p == 0) digest.update(res.body());
@@ -57,6 +61,18 @@ public class Replay {
             System.out.printf(java.util.Locale.ROOT, "pass %d: %d requests, CPU %.2f ms/request (process, with GC and JIT: %.2f),"
                     + " wall %.2f ms/request, %d bytes/response, %.0f KB allocated/request%s%n", p, n, cpu / 1e6 / n,
                     process / 1e6 / n, wall / 1e6 / n, bytes / n, allocated / 1024.0 / n, p == 0 ? " (warm-up)" : "");
+            if (p == passes - 1) {
+                Integer[] order = new Integer[n];
+                for (int k = 0; k < n; k++) order[k] = k;
+                java.util.Arrays.sort(order, (x, y) -> Long.compare(each[y], each[x]));
+                long[] sorted = each.clone();
+                java.util.Arrays.sort(sorted);
+                System.out.printf(java.util.Locale.ROOT, "CPU per request p50 %.2f, p90 %.2f, p99 %.2f, max %.2f ms; slowest:%n",
+                        sorted[n / 2] / 1e6, sorted[n * 9 / 10] / 1e6, sorted[Math.min(n - 1, n * 99 / 100)] / 1e6, sorted[n - 1] / 1e6);
+                for (int k = 0; k < Math.min(5, n); k++) {
+                    System.out.printf(java.util.Locale.ROOT, "  %.2f ms  %s%n", each[order[k]] / 1e6, lines.get(order[k]));
+                }
+            }
         }
         System.out.println("SHA-256 of the responses: " + java.util.HexFormat.of().formatHex(digest.digest()));
     }

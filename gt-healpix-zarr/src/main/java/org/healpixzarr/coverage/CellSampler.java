@@ -209,20 +209,32 @@ public final class CellSampler {
         }
         long lastId = Long.MIN_VALUE;
         int lastChunk = -1, lastOffset = 0;
+        // the chunk searched last and where in it: neighbouring pixels have nearby ids, so the next search gallops
+        // from there instead of bisecting the chunk (and skips the search for the chunk)
+        int hintChunk = -1, hint = 0;
+        long[] hintIds = null;
         for (int p = 0; p < n; p++) {
             long id = cellId[p];
             if (id != lastId) {
                 lastId = id;
                 lastChunk = -1;
                 if (id >= 0) {
-                    int c = level.chunkAtOrAfter(id);
+                    int c = hintChunk >= 0 && level.chunkFirst[hintChunk] <= id && id <= level.chunkLast[hintChunk]
+                            ? hintChunk : level.chunkAtOrAfter(id);
                     if (c < level.chunks && level.chunkFirst[c] <= id) {
-                        long[] chunkIds = ids[c];
-                        if (chunkIds == null) chunkIds = ids[c] = level.ids(c);
-                        int k = Arrays.binarySearch(chunkIds, id);
+                        if (c != hintChunk) {
+                            hintIds = ids[c];
+                            if (hintIds == null) hintIds = ids[c] = level.ids(c);
+                            hintChunk = c;
+                            hint = hintIds.length >>> 1;
+                        }
+                        int k = gallop(hintIds, id, hint);
                         if (k >= 0) {
                             lastChunk = c;
                             lastOffset = k;
+                            hint = k;
+                        } else {
+                            hint = Math.min(-k - 1, hintIds.length - 1);
                         }
                     }
                 }
@@ -231,6 +243,37 @@ public final class CellSampler {
             offset[p] = lastOffset;
             if (lastChunk < 0) cellId[p] = -1;
         }
+    }
+
+    /**
+     * {@link Arrays#binarySearch(long[], long)} of {@code id} in the ascending, distinct {@code a} (same result:
+     * the index if present, else -(insertion point) - 1), searching outwards from {@code hint} (0 ≤ hint &lt;
+     * a.length) in steps of 1, 2, 4... first: O(log distance) comparisons instead of O(log length).
+     */
+    static int gallop(long[] a, long id, int hint) {
+        long h = a[hint];
+        if (h == id) return hint;
+        int lo, hi;
+        if (h < id) {
+            int below = hint, step = 1, probe = hint + 1;
+            while (probe < a.length && a[probe] < id) {
+                below = probe;
+                step <<= 1;
+                probe = hint + step;
+            }
+            lo = below + 1;
+            hi = Math.min(probe + 1, a.length);
+        } else {
+            int above = hint, step = 1, probe = hint - 1;
+            while (probe >= 0 && a[probe] > id) {
+                above = probe;
+                step <<= 1;
+                probe = hint - step;
+            }
+            lo = Math.max(probe, 0);
+            hi = above;
+        }
+        return Arrays.binarySearch(a, lo, hi, id);
     }
 
     /** {@link #lookup} for pixels {@code shift/2} depths coarser than the level: first stored cell in the ancestor. */

@@ -42,6 +42,26 @@ class CellSamplerTest {
         return HealpixGrid.of(Ellipsoid.WGS84, d).cellEdgeMetres();
     }
 
+    /** The galloping search of the lookups gives Arrays.binarySearch's result from any hint (seed logged). */
+    @Test
+    void gallopEqualsBinarySearchFromAnyHint() {
+        long seed = System.nanoTime();
+        System.out.println("CellSamplerTest.gallopEqualsBinarySearchFromAnyHint seed " + seed);
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int t = 0; t < 2000; t++) {
+            int n = 1 + rnd.nextInt(t % 10 == 0 ? 5000 : 40);
+            long[] a = rnd.longs(n, 0, 1L << (2 + rnd.nextInt(60))).distinct().sorted().toArray();
+            for (int q = 0; q < 50; q++) {
+                long id = rnd.nextBoolean() ? a[rnd.nextInt(a.length)] + rnd.nextInt(3) - 1 : rnd.nextLong() >>> 2;
+                if (q == 0) id = a[0] - 1;
+                if (q == 1) id = a[a.length - 1] + 1;
+                int hint = q == 2 ? 0 : q == 3 ? a.length - 1 : rnd.nextInt(a.length);
+                assertEquals(java.util.Arrays.binarySearch(a, id), CellSampler.gallop(a, id, hint),
+                        "id " + id + " hint " + hint + " in " + a.length + " ids (seed " + seed + ")");
+            }
+        }
+    }
+
     @Test
     void depthFollowsPixelSize() throws Exception {
         try (DggsStore s = DggsStore.open(patch)) {
