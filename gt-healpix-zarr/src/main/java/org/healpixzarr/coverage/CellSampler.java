@@ -119,7 +119,7 @@ public final class CellSampler {
      * @param variables names of the store's variables (or overview-only names such as {@code count})
      */
     public Samples sample(TargetGrid grid, List<String> variables) throws IOException, DataException {
-        return sample(grid.lon(), grid.lat(), grid.width(), grid.pixelSizeMetres(), variables);
+        return sample(grid, null, null, grid.width(), grid.pixelSizeMetres(), variables);
     }
 
     /**
@@ -141,16 +141,28 @@ public final class CellSampler {
     Samples sample(double[] lon, double[] lat, int width, double pixelSizeMetres, List<String> variables)
             throws IOException, DataException {
         if (lon.length != lat.length) throw new IllegalArgumentException(lon.length + " longitudes, " + lat.length + " latitudes");
+        return sample(null, lon, lat, width, pixelSizeMetres, variables);
+    }
+
+    /**
+     * The points are the pixels of {@code grid} if it is not null (their positions spread only if the
+     * rectilinear structure of a separable grid cannot answer alone), else {@code lon, lat}.
+     */
+    private Samples sample(TargetGrid grid, double[] lon, double[] lat, int width, double pixelSizeMetres,
+                           List<String> variables) throws IOException, DataException {
         int d = depthFor(pixelSizeMetres);
         Level level = d == store.depth() ? base : level(d);
-        int n = lon.length;
+        int n = grid != null ? grid.width() * grid.height() : lon.length;
         long[] cellId = new long[n];
         int[] chunk = new int[n];
         int[] offset = new int[n];
         long[][] ids = new long[level.chunks][];
-        Splat rect = width > 0 && (level != base || mode != Mode.GATHER) ? Splat.of(lon, lat, width) : null;
-        if (level == base) nearest(level, lon, lat, rect, pixelSizeMetres, cellId, chunk, offset, ids);
-        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), lon, lat, rect, cellId, chunk, offset, ids);
+        Splat rect = null;
+        if (width > 0 && (level != base || mode != Mode.GATHER)) {
+            rect = grid == null ? Splat.of(lon, lat, width) : grid.separable ? grid.splat() : Splat.of(grid.lon(), grid.lat(), width);
+        }
+        if (level == base) nearest(level, grid, lon, lat, rect, pixelSizeMetres, cellId, chunk, offset, ids);
+        else lookup(level, Math.max(0, level.depth - pixelDepth(pixelSizeMetres)), grid, lon, lat, rect, cellId, chunk, offset, ids);
         boolean[] used = new boolean[level.chunks];
         for (int c : chunk) if (c >= 0) used[c] = true;
         Map<String, Samples.Column> columns = new LinkedHashMap<>();
@@ -198,10 +210,11 @@ public final class CellSampler {
      * centre falls exactly in an occupied cell. A rectilinear grid ({@code rect} not null) is hashed by rows and
      * columns.
      */
-    private static void lookup(Level level, int coarser, double[] lon, double[] lat, Splat rect, long[] cellId,
-                               int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
-        int n = lon.length;
+    private static void lookup(Level level, int coarser, TargetGrid grid, double[] lon, double[] lat, Splat rect,
+                               long[] cellId, int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
+        int n = cellId.length;
         if (rect != null) rect.hash(level.grid, cellId);
+        else if (grid != null) level.grid.hash(grid.lon(), grid.lat(), cellId, 0, n);
         else level.grid.hash(lon, lat, cellId, 0, n);
         if (coarser > 0) {
             coarse(level, 2 * coarser, cellId, chunk, offset, ids);
@@ -321,9 +334,9 @@ public final class CellSampler {
      * depth whose cell edge is at least twice the radius, so every observation within the radius is in the block.
      * Both give identical results ({@code NearestModesTest}).
      */
-    private void nearest(Level level, double[] lon, double[] lat, Splat rect, double pixelSize, long[] cellId,
-                         int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
-        int n = lon.length;
+    private void nearest(Level level, TargetGrid grid, double[] lon, double[] lat, Splat rect, double pixelSize,
+                         long[] cellId, int[] chunk, int[] offset, long[][] ids) throws IOException, DataException {
+        int n = cellId.length;
         Arrays.fill(chunk, -1);
         Arrays.fill(cellId, -1);
         if (level.cells == 0 || n == 0) return;
@@ -334,6 +347,10 @@ public final class CellSampler {
         double limit = chord * chord;
         if (mode != Mode.GATHER && rect != null && rect.run(level, radius, limit, s,
                 mode == Mode.SPLAT ? Double.POSITIVE_INFINITY : SPLAT_BUDGET, cellId, chunk, offset, ids)) return;
+        if (grid != null) {
+            lon = grid.lon();
+            lat = grid.lat();
+        }
         HealpixGrid search = HealpixGrid.of(store.ellipsoid(), s);
         // pixels much smaller than the search cells: group them by sub-cells (edge >= 4 pixels, up to 4 depths
         // finer) whose candidates are filtered once per sub-cell

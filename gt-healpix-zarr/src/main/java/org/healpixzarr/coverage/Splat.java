@@ -113,6 +113,43 @@ final class Splat {
         return new Splat(width, i0, i1, j0, j1, colLon, rowLat);
     }
 
+    /**
+     * {@link #of} of a separable grid given by the longitude of every column and the latitude of every row (pixel
+     * (i, j) has a position where {@link TargetGrid#hasPosition}(colLon[i], rowLat[j])): the same structure as
+     * {@code of} gives for the spread pixels, without spreading them.
+     */
+    static Splat ofSeparable(double[] colLon, double[] rowLat) {
+        int width = colLon.length, height = rowLat.length;
+        int i0 = width, i1 = -1, j0 = height, j1 = -1;
+        for (int i = 0; i < width; i++) {
+            if (Double.isFinite(colLon[i])) {
+                if (i1 >= 0 && i1 != i - 1) return null; // valid columns not contiguous
+                i0 = Math.min(i0, i);
+                i1 = i;
+            }
+        }
+        for (int j = 0; j < height; j++) {
+            if (TargetGrid.hasPosition(0, rowLat[j])) {
+                if (j1 >= 0 && j1 != j - 1) return null;
+                j0 = Math.min(j0, j);
+                j1 = j;
+            }
+        }
+        if (i1 < 0 || j1 < 0) return null;
+        double[] col = new double[width], row = new double[height];
+        System.arraycopy(colLon, i0, col, i0, i1 - i0 + 1);
+        System.arraycopy(rowLat, j0, row, j0, j1 - j0 + 1);
+        if (!strictlyMonotone(col, i0, i1) || !strictlyMonotone(row, j0, j1)) return null;
+        if (Math.abs(col[i1] - col[i0]) > MAX_SPAN) return null;
+        return new Splat(width, i0, i1, j0, j1, col, row);
+    }
+
+    /** Whether two structures are the same (tests). */
+    boolean sameAs(Splat o) {
+        return o != null && width == o.width && i0 == o.i0 && i1 == o.i1 && j0 == o.j0 && j1 == o.j1
+                && Arrays.equals(colLon, o.colLon) && Arrays.equals(rowLat, o.rowLat);
+    }
+
     /** {@link #of} when every pixel has a position (the common case): one pass of comparisons. */
     private static Splat full(double[] lon, double[] lat, int width, int height) {
         double[] colLon = Arrays.copyOf(lon, width), rowLat = new double[height];

@@ -35,20 +35,26 @@ public final class TargetGrid {
     private final GridGeometry geometry;
     private final int width;
     private final int height;
-    private final double[] lon;
-    private final double[] lat;
+    /** {lon, lat} of every pixel; for a separable grid made on first use from colLon and rowLat. */
+    private volatile double[][] positions;
     private final double pixelSize;
     /** Whether the centres were computed by the separable path (one row and one column transformed). */
     final boolean separable;
+    /**
+     * Separable grids: the longitude of every column and the latitude of every row as transformed (not yet
+     * masked: a pixel has a position where both do, see {@link #hasPosition}); null otherwise.
+     */
+    private final double[] colLon, rowLat;
 
-    private TargetGrid(GridGeometry geometry, int width, int height, double[] lon, double[] lat, double pixelSize,
-                       boolean separable) {
-        this.separable = separable;
+    private TargetGrid(GridGeometry geometry, int width, int height, double[][] positions, double[] colLon,
+                       double[] rowLat, double pixelSize) {
         this.geometry = geometry;
         this.width = width;
         this.height = height;
-        this.lon = lon;
-        this.lat = lat;
+        this.positions = positions;
+        this.colLon = colLon;
+        this.rowLat = rowLat;
+        this.separable = colLon != null;
         this.pixelSize = pixelSize;
     }
 
@@ -100,11 +106,17 @@ public final class TargetGrid {
                     + e.getMessage(), null, null, "supported: " + Crs.SUPPORTED), e);
         }
         long x0 = extent.getLow(0), y0 = extent.getLow(1);
+        double[][] sep = allowSeparable ? separable(grid, toLonLat, x0, y0, width, height) : null;
+        if (sep != null) {
+            TargetGrid g = new TargetGrid(grid, width, height, null, sep[0], sep[1], Double.NaN);
+            double size = pixelSize(toLonLat, x0, y0, width, height, g);
+            return new TargetGrid(grid, width, height, null, sep[0], sep[1], size);
+        }
         double[] lon = new double[n], lat = new double[n];
-        boolean sep = allowSeparable && separable(grid, toLonLat, x0, y0, width, height, lon, lat);
-        if (!sep) transformAll(toLonLat, x0, y0, width, height, lon, lat);
-        double size = pixelSize(toLonLat, x0, y0, width, height, lon, lat);
-        return new TargetGrid(grid, width, height, lon, lat, size, sep);
+        transformAll(toLonLat, x0, y0, width, height, lon, lat);
+        TargetGrid g = new TargetGrid(grid, width, height, new double[][] {lon, lat}, null, null, Double.NaN);
+        double size = pixelSize(toLonLat, x0, y0, width, height, g);
+        return new TargetGrid(grid, width, height, new double[][] {lon, lat}, null, null, size);
     }
 
     /** Every pixel centre through the transform in one bulk call (the general path). */
@@ -132,7 +144,7 @@ public final class TargetGrid {
         }
     }
 
-    private static boolean hasPosition(double lon, double lat) {
+    static boolean hasPosition(double lon, double lat) {
         return Double.isFinite(lon) && Double.isFinite(lat) && lat >= -90 && lat <= 90;
     }
 
@@ -141,18 +153,20 @@ public final class TargetGrid {
      * projection on an axis-aligned grid, the longitude of a pixel centre is computed from its column alone and the
      * latitude from its row alone (every step of the transform maps each axis from one axis: zero cross terms add an
      * exact 0, the projections compute λ from x and φ from y), so one row and one column of centres are transformed
-     * (width + height points instead of width × height: 0.05 instead of ~5 ms for 256 × 256 in EPSG:3857) and
-     * spread. As a guard, a few pixels (corners, centre, a diagonal) are also transformed in 2-D and must agree to
-     * the bit; otherwise, and for any other CRS, returns false and fills nothing.
+     * (width + height points instead of width × height: 0.05 instead of ~5 ms for 256 × 256 in EPSG:3857); the
+     * pixels are spread from them only if someone asks ({@link #lon()}). As a guard, a few pixels (corners, centre,
+     * a diagonal) are also transformed in 2-D and must agree to the bit; otherwise, and for any other CRS, returns
+     * null.
+     *
+     * @return {longitude per column, latitude per row}, or null
      */
-    private static boolean separable(GridGeometry grid, MathTransform toLonLat, long x0, long y0, int width, int height,
-                                     double[] lon, double[] lat) {
-        if (!separableCrs(grid.getCoordinateReferenceSystem())) return false;
+    private static double[][] separable(GridGeometry grid, MathTransform toLonLat, long x0, long y0, int width, int height) {
+        if (!separableCrs(grid.getCoordinateReferenceSystem())) return null;
         Matrix m = MathTransforms.getMatrix(grid.getGridToCRS(PixelInCell.CELL_CENTER));
-        if (m == null || m.getNumRow() != 3 || m.getNumCol() != 3) return false;
+        if (m == null || m.getNumRow() != 3 || m.getNumCol() != 3) return null;
         boolean straight = m.getElement(0, 1) == 0 && m.getElement(1, 0) == 0 && m.getElement(0, 0) != 0 && m.getElement(1, 1) != 0;
         boolean swapped = m.getElement(0, 0) == 0 && m.getElement(1, 1) == 0 && m.getElement(0, 1) != 0 && m.getElement(1, 0) != 0;
-        if (!straight && !swapped) return false;
+        if (!straight && !swapped) return null;
         // one row (at the centre row) for the longitudes, one column (at the centre column) for the latitudes
         double xc = x0 + width / 2, yc = y0 + height / 2;
         int probes = 9;
@@ -178,12 +192,22 @@ public final class TargetGrid {
             double x = pts[2 * pi[q]], y = pts[rowAt + 2 * pj[q] + 1];
             double px = pts[at], py = pts[at + 1];
             boolean ok = hasPosition(x, y) ? hasPosition(px, py) && px == x && py == y : !hasPosition(px, py);
-            if (!ok) return false;
+            if (!ok) return null;
         }
+        double[] col = new double[width], row = new double[height];
+        for (int i = 0; i < width; i++) col[i] = pts[2 * i];
+        for (int j = 0; j < height; j++) row[j] = pts[rowAt + 2 * j + 1];
+        return new double[][] {col, row};
+    }
+
+    /** The positions of all pixels, spread from the column longitudes and row latitudes. */
+    private static double[][] spread(double[] colLon, double[] rowLat) {
+        int width = colLon.length, height = rowLat.length;
+        double[] lon = new double[width * height], lat = new double[width * height];
         for (int j = 0, p = 0; j < height; j++) {
-            double y = pts[rowAt + 2 * j + 1];
+            double y = rowLat[j];
             for (int i = 0; i < width; i++, p++) {
-                double x = pts[2 * i];
+                double x = colLon[i];
                 if (hasPosition(x, y)) {
                     lon[p] = x;
                     lat[p] = y;
@@ -193,7 +217,26 @@ public final class TargetGrid {
                 }
             }
         }
-        return true;
+        return new double[][] {lon, lat};
+    }
+
+    private double[][] positions() {
+        double[][] p = positions;
+        if (p == null) {
+            synchronized (this) {
+                p = positions;
+                if (p == null) positions = p = spread(colLon, rowLat);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The rectilinear structure of a separable grid ({@link Splat#ofSeparable}), without spreading its pixels;
+     * null if the grid is not separable or has no such structure.
+     */
+    Splat splat() {
+        return separable ? Splat.ofSeparable(colLon, rowLat) : null;
     }
 
     /** A geographic CRS, or a projected one whose conversion is a Mercator variant (EPSG:3857 among them). */
@@ -277,13 +320,14 @@ public final class TargetGrid {
     }
 
     /** Ground size of one pixel at the grid centre (the larger of its two sides), metres. */
-    private static double pixelSize(MathTransform t, long x0, long y0, int width, int height, double[] lon, double[] lat) {
+    private static double pixelSize(MathTransform t, long x0, long y0, int width, int height, TargetGrid g) {
         double cx = x0 + (width - 1) / 2.0, cy = y0 + (height - 1) / 2.0;
         double[] p = {cx - 0.5, cy, cx + 0.5, cy, cx, cy - 0.5, cx, cy + 0.5};
         transform(t, p, 4);
         double s = Math.max(ground(p[0], p[1], p[2], p[3]), ground(p[4], p[5], p[6], p[7]));
         if (Double.isFinite(s) && s > 0) return s;
         // centre outside the CRS domain: the valid pixel nearest to the centre, from its neighbours
+        double[] lon = g.lon(), lat = g.lat();
         int best = -1;
         double bestD = Double.POSITIVE_INFINITY;
         for (int j = 0; j < height; j++) {
@@ -333,13 +377,13 @@ public final class TargetGrid {
      * longitude is as the CRS gives it (it may lie outside [-180, 180] for a box crossing the antimeridian). The
      * array is shared, not copied: do not modify it.
      */
-    public double[] lon() { return lon; }
+    public double[] lon() { return positions()[0]; }
 
     /**
      * Latitude of every pixel centre, degrees, row-major from the top row; NaN where the point has none. The
      * array is shared, not copied: do not modify it.
      */
-    public double[] lat() { return lat; }
+    public double[] lat() { return positions()[1]; }
 
     /** Ground size of one pixel in metres (the larger axis, at the grid centre): chooses the overview depth. */
     public double pixelSizeMetres() { return pixelSize; }

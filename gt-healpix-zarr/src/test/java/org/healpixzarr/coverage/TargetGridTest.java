@@ -78,7 +78,7 @@ class TargetGridTest {
         System.out.println("TargetGridTest.separableCentresEqualTheFullTransformToTheBit seed " + seed);
         java.util.Random rnd = new java.util.Random(seed);
         String[] codes = {"CRS:84", "EPSG:4326", "EPSG:3857", "EPSG:32633"};
-        int separable = 0;
+        int separable = 0, rectilinear = 0;
         for (int t = 0; t < 400; t++) {
             String code = codes[t % codes.length];
             CoordinateReferenceSystem crs = Crs.decode(code);
@@ -109,9 +109,40 @@ class TargetGridTest {
             assertTrue(java.util.Arrays.equals(full.lat(), fast.lat()), "lat of " + what);
             assertEquals(full.pixelSizeMetres(), fast.pixelSizeMetres(), what);
             assertEquals(!code.equals("EPSG:32633"), fast.separable, "separable path taken for " + what);
+            Splat direct = fast.splat(), spread = Splat.of(full.lon(), full.lat(), w);
+            assertTrue(direct == null ? spread == null || !fast.separable : direct.sameAs(spread), "splat of " + what);
+            if (fast.separable && spread != null) rectilinear++;
             if (fast.separable) separable++;
         }
         assertEquals(300, separable);
+        assertTrue(rectilinear > 200, rectilinear + " rectilinear");
+    }
+
+    /** Splat.ofSeparable on rows and columns without positions (ends, middle) equals Splat.of of the spread pixels. */
+    @Test
+    void splatOfSeparableEqualsSplatOfTheSpreadPixels() {
+        double n = Double.NaN;
+        double[][] cols = {{1, 2, 3, 4}, {n, 2, 3, n}, {n, n, 3, 4}, {1, n, 3, 4}, {n, n, n, n}, {4, 3, 2, 1}, {1, 1, 2, 3},
+                {-500, 0, 500, 700}, {Double.POSITIVE_INFINITY, 1, 2, 3}};
+        double[][] rows = {{10, 9, 8}, {95, 89, 88}, {91, n, 5}, {-89, -90, -91}, {n, n, n}, {1, 2, 3}, {5, 5, 4}};
+        int nonNull = 0;
+        for (double[] c : cols) {
+            for (double[] r : rows) {
+                double[] lon = new double[c.length * r.length], lat = new double[lon.length];
+                for (int j = 0, p = 0; j < r.length; j++) {
+                    for (int i = 0; i < c.length; i++, p++) {
+                        boolean ok = TargetGrid.hasPosition(c[i], r[j]);
+                        lon[p] = ok ? c[i] : Double.NaN;
+                        lat[p] = ok ? r[j] : Double.NaN;
+                    }
+                }
+                Splat a = Splat.ofSeparable(c, r), b = Splat.of(lon, lat, c.length);
+                String what = java.util.Arrays.toString(c) + " x " + java.util.Arrays.toString(r);
+                assertTrue(a == null ? b == null : a.sameAs(b), what + ": " + a + " vs " + b);
+                if (a != null) nonNull++;
+            }
+        }
+        assertTrue(nonNull >= 10, nonNull + " structures");
     }
 
     /** Against the closed-form inverse of spherical (pseudo-)Mercator on a = 6378137 m. */
