@@ -473,12 +473,21 @@ abstract class LevelAggregator {
         private final long[] n;
         private final Output[] emb;
         private final Output[] scales;
+        /** (double) (byte) u at u: an int8 value as a double by a table look-up, not a conversion. */
+        private static final double[] BYTE_VALUE = new double[256];
+
+        static {
+            for (int u = 0; u < 256; u++) BYTE_VALUE[u] = (byte) u;
+        }
+
         /** Scratch: the means of the cell being emitted. */
         private final double[] mean;
         /** Output (values, scale) of the last level-0 cell emitted with exactly one valid observation. */
         private final byte[] oneQ;
         private float oneScale;
         private byte[] col;
+        /** {@code col} read 8 bytes at a time. */
+        private java.nio.ByteBuffer words;
         private Object sc;
 
         Embedding(String name, String scaleName, DataType scaleType, int bands, Fill scaleFill, Output[] emb, Output[] scales) {
@@ -504,6 +513,7 @@ abstract class LevelAggregator {
         /** Sets the batch's columns: the embeddings (rows × bands) and the scales (one per row, in the scale type). */
         void columns(byte[] embeddings, Object scaleColumn) {
             col = embeddings;
+            words = java.nio.ByteBuffer.wrap(embeddings).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             sc = scaleColumn;
         }
 
@@ -536,21 +546,46 @@ abstract class LevelAggregator {
             if (!(f > 0 && f < Float.POSITIVE_INFINITY) || scaleFill.declared && f == (float) scaleFill.value) return false;
             byte[] c = col;
             int k = i * bands;
-            int m = 0;
-            for (int b = 0; b < bands; b++) m = Math.max(m, Math.abs(c[k + b]));
-            if (m != 127) return false;
+            if (!maxAbs127(k)) return false;
             int p = pos[0];
-            System.arraycopy(c, k, emb[0].buffer, p * bands, bands);
+            System.arraycopy(c, k, (byte[]) emb[0].buffer, p * bands, bands);
             ((float[]) scales[0].buffer)[p] = f;
-            System.arraycopy(c, k, oneQ, 0, bands);
-            oneScale = f;
             if (levels > 1) {
+                System.arraycopy(c, k, oneQ, 0, bands);
+                oneScale = f;
                 double[] s1 = sum[1];
                 double d = f;
-                for (int b = 0; b < bands; b++) s1[b] += c[k + b] * d;
+                for (int b = 0; b < bands; b++) s1[b] += BYTE_VALUE[c[k + b] & 0xFF] * d;
                 n[1]++;
             }
             return true;
+        }
+
+        /**
+         * Whether the largest |value| of the vector at {@code col[k..k + bands)} is 127: no -128 and some ±127,
+         * tested 8 bytes at a time (a byte of x equal to v makes a zero byte of x ^ vvvvvvvv, and y has a zero byte
+         * iff (y - 0x01..01) & ~y & 0x80..80 is not 0); the bands past a multiple of 8 one by one.
+         */
+        private boolean maxAbs127(int k) {
+            final long ones = 0x0101010101010101L, highs = 0x8080808080808080L;
+            long m128 = 0, p127 = 0, m127 = 0;
+            int b = 0;
+            for (; b + 8 <= bands; b += 8) {
+                long x = words.getLong(k + b);
+                long y = x ^ highs; // -128 = 0x80
+                m128 |= (y - ones) & ~y;
+                y = x ^ 0x7F7F7F7F7F7F7F7FL;
+                p127 |= (y - ones) & ~y;
+                y = x ^ 0x8181818181818181L; // -127 = 0x81
+                m127 |= (y - ones) & ~y;
+            }
+            boolean no128 = (m128 & highs) == 0, any127 = ((p127 | m127) & highs) != 0;
+            for (; b < bands; b++) {
+                byte v = col[k + b];
+                no128 &= v != -128;
+                any127 |= v == 127 || v == -127;
+            }
+            return no128 && any127;
         }
 
         @Override
@@ -559,7 +594,7 @@ abstract class LevelAggregator {
             for (int i = from; i < to; i++) {
                 if (scaleFill.isMissing(sc, i)) continue;
                 double f = doubleAt(sc, scaleType, i);
-                for (int b = 0, k = i * bands; b < bands; b++, k++) s[b] += col[k] * f;
+                for (int b = 0, k = i * bands; b < bands; b++, k++) s[b] += BYTE_VALUE[col[k] & 0xFF] * f;
                 n[0]++;
             }
         }

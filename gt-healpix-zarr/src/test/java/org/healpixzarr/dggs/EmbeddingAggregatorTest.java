@@ -129,7 +129,7 @@ class EmbeddingAggregatorTest {
 
     private void oneCase(Random r, int t, int[] copiedTotal) throws IOException, DataException {
         int levels = 1 + r.nextInt(5);
-        int bands = new int[] {1, 2, 3, 8, 128, 128}[r.nextInt(6)];
+        int bands = new int[] {1, 2, 3, 8, 13, 128, 128, 130}[r.nextInt(8)];
         DataType st = r.nextInt(5) == 0 ? DataType.FLOAT64 : DataType.FLOAT32;
         Number declared = switch (r.nextInt(4)) {
             case 0 -> -1.0;
