@@ -39,8 +39,8 @@ abstract class LevelAggregator {
 
     /**
      * Aggregates batch rows [0, len): the rows before {@code evRow[e]} close levels 0..{@code evTop[e]} after them.
-     * The aggregators of the common one-band variables (float mean, 8-bit mode) override it with a loop of their
-     * own, compiled for their class alone with their level-0 state in locals.
+     * The aggregators of the common one-band variables (float mean, 8-bit mode) and of embeddings override it with
+     * a loop of their own, compiled for their class alone.
      */
     void batch(int[] evRow, int[] evTop, int events, int len) {
         int r0 = 0;
@@ -464,6 +464,13 @@ abstract class LevelAggregator {
      * </ul>
      */
     static final class Embedding extends LevelAggregator {
+        /** (double) (byte) u at u: an int8 value as a double by a table look-up, not a conversion. */
+        private static final double[] BYTE_VALUE = new double[256];
+
+        static {
+            for (int u = 0; u < 256; u++) BYTE_VALUE[u] = (byte) u;
+        }
+
         private final String name;
         private final String scaleName;
         private final DataType scaleType;
@@ -473,13 +480,6 @@ abstract class LevelAggregator {
         private final long[] n;
         private final Output[] emb;
         private final Output[] scales;
-        /** (double) (byte) u at u: an int8 value as a double by a table look-up, not a conversion. */
-        private static final double[] BYTE_VALUE = new double[256];
-
-        static {
-            for (int u = 0; u < 256; u++) BYTE_VALUE[u] = (byte) u;
-        }
-
         /** Scratch: the means of the cell being emitted. */
         private final double[] mean;
         /** Output (values, scale) of the last level-0 cell emitted with exactly one valid observation. */
