@@ -616,7 +616,12 @@ abstract class LevelAggregator {
             } else {
                 double[] mn = mean;
                 double d = c;
-                for (int b = 0; b < bands; b++) mn[b] = s[b] / d;
+                if ((c & (c - 1)) == 0) { // s / 2^k = s × 2^-k, both the correctly rounded s / 2^k
+                    double r = 1 / d;
+                    for (int b = 0; b < bands; b++) mn[b] = s[b] * r;
+                } else {
+                    for (int b = 0; b < bands; b++) mn[b] = s[b] / d;
+                }
                 double max = 0;
                 for (int b = 0; b < bands; b++) max = Math.max(max, Math.abs(mn[b]));
                 float f = (float) (max / 127);

@@ -143,7 +143,8 @@ class EmbeddingAggregatorTest {
         int[] top = new int[cellsN];
         int rows = 0;
         for (int c = 0; c < cellsN; c++) {
-            size[c] = r.nextInt(10) < 7 ? 1 : 1 + r.nextInt(4);
+            // 2 and 4: a division by a power of two; 3 and 6: not (with a tie cell, means at x.5 × scale with 6)
+            size[c] = r.nextInt(10) < 7 ? 1 : new int[] {2, 3, 4, 6}[r.nextInt(4)];
             int k = 0;
             while (k + 1 < levels && r.nextInt(3) == 0) k++;
             top[c] = c == cellsN - 1 ? levels - 1 : k;
@@ -153,7 +154,9 @@ class EmbeddingAggregatorTest {
         double[] scale = new double[rows];
         int row = 0;
         for (int c = 0; c < cellsN; c++) {
-            boolean tie = size[c] >= 2 && r.nextInt(4) == 0; // same scale, the largest band shared: means at x.5 × scale
+            // same scale, the largest band shared: the new scale is that scale and the means are exact multiples of
+            // it / n, at x.5 × scale for an even n (a reciprocal instead of the division misses such ties)
+            boolean tie = size[c] >= 2 && r.nextInt(4) == 0;
             float tieScale = (float) (r.nextDouble() * 0.01 + 1e-4);
             for (int i = 0; i < size[c]; i++, row++) {
                 int k = row * bands;
