@@ -39,8 +39,8 @@ abstract class LevelAggregator {
 
     /**
      * Aggregates batch rows [0, len): the rows before {@code evRow[e]} close levels 0..{@code evTop[e]} after them.
-     * The aggregators of the common one-band variables (float mean, 8-bit mode) override it with a loop of their
-     * own, compiled for their class alone with their level-0 state in locals.
+     * The aggregators of the common one-band variables (float mean, 8-bit mode) and of embeddings override it with
+     * a loop of their own, compiled for their class alone.
      */
     void batch(int[] evRow, int[] evTop, int events, int len) {
         int r0 = 0;
@@ -449,8 +449,28 @@ abstract class LevelAggregator {
      * A quantised embedding (int8 × bands) with its per-row dequantisation scale: mean of the dequantised vectors,
      * re-quantised per cell into int8 with scale = max |mean| / 127 (values rounded half to even, clamped to
      * ±127). Rows whose scale is missing are left out; a cell without any has fill values and a NaN scale.
+     *
+     * <p>The per-batch loop is specialised (the same results as {@code accumulate} + {@code emit}, bit for bit):
+     * <ul>
+     *   <li>a level-0 cell of one row (most of them at the native depth) whose float32 scale f is finite and
+     *       positive and whose vector's largest |value| is 127 (TESSERA's own quantisation) re-quantises to itself:
+     *       its mean is v × f exactly (an 8-bit integer times a 24-bit significand), so max |mean| = 127 f, the new
+     *       scale (float) (127 f / 127) = f and rint(v f / f) = v; it is copied, only its dequantised values are
+     *       added to level 1;</li>
+     *   <li>a cell of any level holding one valid observation has the sums of the level-0 cell holding it (adding the
+     *       +0.0 sums of cells without any changes nothing: a sum is never −0.0), hence its output: it is copied from
+     *       that cell's, kept aside when it was emitted;</li>
+     *   <li>otherwise each band's mean is divided out once (not once for the maximum and again for the value).</li>
+     * </ul>
      */
     static final class Embedding extends LevelAggregator {
+        /** (double) (byte) u at u: an int8 value as a double by a table look-up, not a conversion. */
+        private static final double[] BYTE_VALUE = new double[256];
+
+        static {
+            for (int u = 0; u < 256; u++) BYTE_VALUE[u] = (byte) u;
+        }
+
         private final String name;
         private final String scaleName;
         private final DataType scaleType;
@@ -460,7 +480,14 @@ abstract class LevelAggregator {
         private final long[] n;
         private final Output[] emb;
         private final Output[] scales;
+        /** Scratch: the means of the cell being emitted. */
+        private final double[] mean;
+        /** Output (values, scale) of the last level-0 cell emitted with exactly one valid observation. */
+        private final byte[] oneQ;
+        private float oneScale;
         private byte[] col;
+        /** {@code col} read 8 bytes at a time. */
+        private java.nio.ByteBuffer words;
         private Object sc;
 
         Embedding(String name, String scaleName, DataType scaleType, int bands, Fill scaleFill, Output[] emb, Output[] scales) {
@@ -474,12 +501,91 @@ abstract class LevelAggregator {
             this.scales = scales;
             this.sum = new double[levels][bands];
             this.n = new long[levels];
+            this.mean = new double[bands];
+            this.oneQ = new byte[bands];
         }
 
         @Override
         void read(DggsStore src, long from, long to) throws IOException, DataException {
-            col = (byte[]) src.read(name, from, to);
-            sc = src.read(scaleName, from, to);
+            columns((byte[]) src.read(name, from, to), src.read(scaleName, from, to));
+        }
+
+        /** Sets the batch's columns: the embeddings (rows × bands) and the scales (one per row, in the scale type). */
+        void columns(byte[] embeddings, Object scaleColumn) {
+            col = embeddings;
+            words = java.nio.ByteBuffer.wrap(embeddings).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            sc = scaleColumn;
+        }
+
+        @Override
+        void batch(int[] evRow, int[] evTop, int events, int len) {
+            float[] f32 = scaleType == DataType.FLOAT32 ? (float[]) sc : null;
+            int r0 = 0;
+            for (int e = 0; e < events; e++) {
+                int r1 = evRow[e];
+                if (f32 == null || r1 - r0 != 1 || n[0] != 0 || !copied(f32, r0)) {
+                    accumulate(r0, r1);
+                    emit(0);
+                }
+                pos[0]++;
+                for (int j = 1, top = evTop[e]; j <= top; j++) {
+                    emit(j);
+                    pos[j]++;
+                }
+                r0 = r1;
+            }
+            accumulate(r0, len);
+        }
+
+        /**
+         * The level-0 cell of row i alone, when it re-quantises to itself (see the class comment): writes it at
+         * {@code pos[0]}, adds it to level 1 and returns true; otherwise changes nothing and returns false.
+         */
+        private boolean copied(float[] f32, int i) {
+            float f = f32[i];
+            if (!(f > 0 && f < Float.POSITIVE_INFINITY) || scaleFill.declared && f == (float) scaleFill.value) return false;
+            byte[] c = col;
+            int k = i * bands;
+            if (!maxAbs127(k)) return false;
+            int p = pos[0];
+            System.arraycopy(c, k, (byte[]) emb[0].buffer, p * bands, bands);
+            ((float[]) scales[0].buffer)[p] = f;
+            if (levels > 1) {
+                System.arraycopy(c, k, oneQ, 0, bands);
+                oneScale = f;
+                double[] s1 = sum[1];
+                double d = f;
+                for (int b = 0; b < bands; b++) s1[b] += BYTE_VALUE[c[k + b] & 0xFF] * d;
+                n[1]++;
+            }
+            return true;
+        }
+
+        /**
+         * Whether the largest |value| of the vector at {@code col[k..k + bands)} is 127: no -128 and some ±127,
+         * tested 8 bytes at a time (a byte of x equal to v makes a zero byte of x ^ vvvvvvvv, and y has a zero byte
+         * iff (y - 0x01..01) & ~y & 0x80..80 is not 0); the bands past a multiple of 8 one by one.
+         */
+        private boolean maxAbs127(int k) {
+            final long ones = 0x0101010101010101L, highs = 0x8080808080808080L;
+            long m128 = 0, p127 = 0, m127 = 0;
+            int b = 0;
+            for (; b + 8 <= bands; b += 8) {
+                long x = words.getLong(k + b);
+                long y = x ^ highs; // -128 = 0x80
+                m128 |= (y - ones) & ~y;
+                y = x ^ 0x7F7F7F7F7F7F7F7FL;
+                p127 |= (y - ones) & ~y;
+                y = x ^ 0x8181818181818181L; // -127 = 0x81
+                m127 |= (y - ones) & ~y;
+            }
+            boolean no128 = (m128 & highs) == 0, any127 = ((p127 | m127) & highs) != 0;
+            for (; b < bands; b++) {
+                byte v = col[k + b];
+                no128 &= v != -128;
+                any127 |= v == 127 || v == -127;
+            }
+            return no128 && any127;
         }
 
         @Override
@@ -488,7 +594,7 @@ abstract class LevelAggregator {
             for (int i = from; i < to; i++) {
                 if (scaleFill.isMissing(sc, i)) continue;
                 double f = doubleAt(sc, scaleType, i);
-                for (int b = 0, k = i * bands; b < bands; b++, k++) s[b] += col[k] * f;
+                for (int b = 0, k = i * bands; b < bands; b++, k++) s[b] += BYTE_VALUE[col[k] & 0xFF] * f;
                 n[0]++;
             }
         }
@@ -498,30 +604,47 @@ abstract class LevelAggregator {
             double[] s = sum[j];
             byte[] q = (byte[]) emb[j].buffer;
             float[] scale = (float[]) scales[j].buffer;
-            int at = pos[j] * bands;
-            if (n[j] == 0) {
+            int p = pos[j];
+            int at = p * bands;
+            long c = n[j];
+            if (c == 0) {
                 Arrays.fill(q, at, at + bands, (byte) 0);
-                scale[pos[j]] = Float.NaN;
+                scale[p] = Float.NaN;
+            } else if (c == 1 && j > 0) {
+                System.arraycopy(oneQ, 0, q, at, bands);
+                scale[p] = oneScale;
             } else {
+                double[] mn = mean;
+                double d = c;
+                if ((c & (c - 1)) == 0) { // s / 2^k = s × 2^-k, both the correctly rounded s / 2^k
+                    double r = 1 / d;
+                    for (int b = 0; b < bands; b++) mn[b] = s[b] * r;
+                } else {
+                    for (int b = 0; b < bands; b++) mn[b] = s[b] / d;
+                }
                 double max = 0;
-                for (int b = 0; b < bands; b++) max = Math.max(max, Math.abs(s[b] / n[j]));
+                for (int b = 0; b < bands; b++) max = Math.max(max, Math.abs(mn[b]));
                 float f = (float) (max / 127);
-                scale[pos[j]] = f;
-                for (int b = 0; b < bands; b++) q[at + b] = quantise(s[b] / n[j], f);
+                scale[p] = f;
+                if (f == 0) {
+                    Arrays.fill(q, at, at + bands, (byte) 0);
+                } else { // rint(mean / scale) clamped to ±127
+                    double fd = f;
+                    for (int b = 0; b < bands; b++) mn[b] = Math.rint(mn[b] / fd);
+                    for (int b = 0; b < bands; b++) q[at + b] = (byte) Math.max(-127, Math.min(127, mn[b]));
+                }
+                if (c == 1) {
+                    System.arraycopy(q, at, oneQ, 0, bands);
+                    oneScale = f;
+                }
             }
             if (j + 1 < levels) {
-                for (int b = 0; b < bands; b++) sum[j + 1][b] += s[b];
-                n[j + 1] += n[j];
+                double[] u = sum[j + 1];
+                for (int b = 0; b < bands; b++) u[b] += s[b];
+                n[j + 1] += c;
             }
             Arrays.fill(s, 0);
             n[j] = 0;
-        }
-
-        /** {@code rint(mean / scale)} clamped to ±127; 0 for a zero scale. */
-        static byte quantise(double mean, float scale) {
-            if (scale == 0) return 0;
-            double v = Math.rint(mean / scale);
-            return (byte) Math.max(-127, Math.min(127, v));
         }
 
         @Override

@@ -108,37 +108,52 @@ public final class Overviews {
         double[] dist = new double[samples];
         int m = 0;
         for (int k = 0; k < samples; k++) {
-            long row = (long) ((double) k * n / samples);
-            long id = ids.get(row);
-            double[] c = grid.center(id);
-            int d = depth - 1;
-            long p = 0;
-            for (; d >= 0; d--) {
-                p = HealpixGrid.parent(id, depth, d);
-                long lo = ids.lowerBound(HealpixGrid.firstChild(p, d, depth));
-                long hi = ids.lowerBound(HealpixGrid.childrenEnd(p, d, depth));
-                if (hi - lo >= 2) break;
-            }
-            if (d < 0) d = 0;
-            p = HealpixGrid.parent(id, depth, d);
-            long[] nb = HealpixGrid.of(ellipsoid, d).neighbours(p);
-            double best = Double.POSITIVE_INFINITY;
-            for (int q = -1; q < nb.length; q++) {
-                long cell = q < 0 ? p : nb[q];
-                if (cell < 0) continue;
-                long lo = ids.lowerBound(HealpixGrid.firstChild(cell, d, depth));
-                long hi = Math.min(ids.lowerBound(HealpixGrid.childrenEnd(cell, d, depth)), lo + MAX_SCAN);
-                for (long r = lo; r < hi; r++) {
-                    if (r == row) continue;
-                    double[] o = grid.center(ids.get(r));
-                    best = Math.min(best, distance(c, o, radius));
-                }
-            }
+            // one small method per sample and per scanned cell (not one large loop nest): each is compiled once,
+            // without on-stack replacement of the outer loops
+            double best = nearest(ids, ellipsoid, grid, depth, (long) ((double) k * n / samples), radius);
             if (best < Double.POSITIVE_INFINITY) dist[m++] = best;
         }
         if (m == 0) return Double.NaN;
         Arrays.sort(dist, 0, m);
         return dist[m / 2];
+    }
+
+    /** Distance from the observation at {@code row} to the nearest other one (see {@link #medianSpacing}); +∞ if none. */
+    private static double nearest(SortedIds ids, Ellipsoid ellipsoid, HealpixGrid grid, int depth, long row, double radius)
+            throws IOException, DataException {
+        long id = ids.get(row);
+        double[] c = grid.center(id);
+        int d = depth - 1;
+        long p = 0;
+        for (; d >= 0; d--) {
+            p = HealpixGrid.parent(id, depth, d);
+            long lo = ids.lowerBound(HealpixGrid.firstChild(p, d, depth));
+            long hi = ids.lowerBound(HealpixGrid.childrenEnd(p, d, depth));
+            if (hi - lo >= 2) break;
+        }
+        if (d < 0) d = 0;
+        p = HealpixGrid.parent(id, depth, d);
+        long[] nb = HealpixGrid.of(ellipsoid, d).neighbours(p);
+        double best = Double.POSITIVE_INFINITY;
+        for (int q = -1; q < nb.length; q++) {
+            long cell = q < 0 ? p : nb[q];
+            if (cell < 0) continue;
+            best = nearestIn(ids, grid, row, c, radius, cell, d, depth, best);
+        }
+        return best;
+    }
+
+    /** {@code best} lowered to the distance from {@code c} to the observations of cell (d) but row's, if nearer. */
+    private static double nearestIn(SortedIds ids, HealpixGrid grid, long row, double[] c, double radius, long cell, int d,
+                                    int depth, double best) throws IOException, DataException {
+        long lo = ids.lowerBound(HealpixGrid.firstChild(cell, d, depth));
+        long hi = Math.min(ids.lowerBound(HealpixGrid.childrenEnd(cell, d, depth)), lo + MAX_SCAN);
+        for (long r = lo; r < hi; r++) {
+            if (r == row) continue;
+            double[] o = grid.center(ids.get(r));
+            best = Math.min(best, distance(c, o, radius));
+        }
+        return best;
     }
 
     /** Great-circle distance (haversine) between {lon, lat} points in degrees on a sphere of {@code radius}. */
@@ -605,29 +620,7 @@ public final class Overviews {
                     final long from = s;
                     final int len = (int) Math.min(batch, n - s);
                     final boolean last = from + len == n;
-                    long[] ids = src.readCellIds(from, from + len);
-                    int ne = 0;
-                    for (int i = 0; i < len; i++) {
-                        long id = ids[i];
-                        if (prev[0] >= 0) {
-                            long x = id ^ prev[0];
-                            int top = -1;
-                            while (top + 1 < levels && (x >>> shifts[top + 1]) != 0) top++;
-                            if (top >= 0) {
-                                closeIds(top, prev[0], cnt);
-                                evRow[ne] = i;
-                                evTop[ne++] = top;
-                            }
-                        }
-                        cnt[0]++;
-                        prev[0] = id;
-                    }
-                    if (last) {
-                        closeIds(levels - 1, prev[0], cnt);
-                        evRow[ne] = len;
-                        evTop[ne++] = levels - 1;
-                    }
-                    final int events = ne;
+                    final int events = events(src.readCellIds(from, from + len), len, last, prev, cnt, evRow, evTop);
                     List<Future<Void>> done = new ArrayList<>();
                     for (LevelAggregator a : aggs) {
                         done.add(pool.submit(() -> {
@@ -650,6 +643,39 @@ public final class Overviews {
                 pool.shutdownNow();
                 for (int j = 0; j < levels; j++) for (LevelAggregator.Output o : outputs(j)) o.close();
             }
+        }
+
+        /**
+         * Finds the level cells closed in a batch of ids (the last id seen before it in {@code prev[0]}, -1 at the
+         * start; observations of the open cells in {@code cnt}), writes their ids and counts, and records the
+         * events for {@link LevelAggregator#batch}: {@code evRow[e]} the row before which levels 0..{@code evTop[e]}
+         * close. A method of its own, so that the batch loop of {@link #run} is compiled once, small.
+         *
+         * @return the number of events
+         */
+        private int events(long[] ids, int len, boolean last, long[] prev, long[] cnt, int[] evRow, int[] evTop) {
+            int ne = 0;
+            for (int i = 0; i < len; i++) {
+                long id = ids[i];
+                if (prev[0] >= 0) {
+                    long x = id ^ prev[0];
+                    int top = -1;
+                    while (top + 1 < levels && (x >>> shifts[top + 1]) != 0) top++;
+                    if (top >= 0) {
+                        closeIds(top, prev[0], cnt);
+                        evRow[ne] = i;
+                        evTop[ne++] = top;
+                    }
+                }
+                cnt[0]++;
+                prev[0] = id;
+            }
+            if (last) {
+                closeIds(levels - 1, prev[0], cnt);
+                evRow[ne] = len;
+                evTop[ne++] = levels - 1;
+            }
+            return ne;
         }
 
         /** Every output array of level j: cell ids, counts, then the aggregators'. */

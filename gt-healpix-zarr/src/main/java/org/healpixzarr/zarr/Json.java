@@ -55,30 +55,68 @@ final class Json {
      * String, Number, Boolean and null.
      */
     static Object deepCopy(Object v, String path) {
+        try {
+            return copy(v);
+        } catch (IllegalArgumentException e) {
+            check(v, path); // throws the exception naming the element's path
+            throw e;
+        }
+    }
+
+    /** {@link #deepCopy} without the element paths (built only for an error message, by {@link #check}). */
+    private static Object copy(Object v) {
         if (v == null || v instanceof String || v instanceof Boolean) return v;
         if (v instanceof Number) {
             if (v instanceof Integer || v instanceof Long || v instanceof Double || v instanceof Float
                     || v instanceof Short || v instanceof Byte || v instanceof BigInteger || v instanceof BigDecimal) return v;
-            throw new IllegalArgumentException("attribute " + path + ": unsupported number type " + v.getClass().getName());
+            throw new IllegalArgumentException("unsupported number type " + v.getClass().getName());
         }
         if (v instanceof Map) {
             Map<String, Object> m = new LinkedHashMap<>();
             for (Map.Entry<?, ?> en : ((Map<?, ?>) v).entrySet()) {
-                if (!(en.getKey() instanceof String)) throw new IllegalArgumentException("attribute " + path + ": non-string key " + en.getKey());
-                m.put((String) en.getKey(), deepCopy(en.getValue(), path + "." + en.getKey()));
+                if (!(en.getKey() instanceof String)) throw new IllegalArgumentException("non-string key " + en.getKey());
+                m.put((String) en.getKey(), copy(en.getValue()));
             }
             return Collections.unmodifiableMap(m);
         }
         if (v instanceof List) {
-            List<Object> l = new ArrayList<>();
-            int i = 0;
-            for (Object o : (List<?>) v) l.add(deepCopy(o, path + "[" + i++ + "]"));
+            List<?> src = (List<?>) v;
+            List<Object> l = new ArrayList<>(src.size());
+            for (Object o : src) l.add(copy(o));
             return Collections.unmodifiableList(l);
         }
         if (v.getClass().isArray()) {
-            List<Object> l = new ArrayList<>();
-            for (int i = 0; i < Array.getLength(v); i++) l.add(deepCopy(Array.get(v, i), path + "[" + i + "]"));
+            int n = Array.getLength(v);
+            List<Object> l = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) l.add(copy(Array.get(v, i)));
             return Collections.unmodifiableList(l);
+        }
+        throw new IllegalArgumentException("unsupported type " + v.getClass().getName());
+    }
+
+    /** Throws the exception {@link #deepCopy} describes for the first unsupported element, naming its path. */
+    private static void check(Object v, String path) {
+        if (v == null || v instanceof String || v instanceof Boolean) return;
+        if (v instanceof Number) {
+            if (v instanceof Integer || v instanceof Long || v instanceof Double || v instanceof Float
+                    || v instanceof Short || v instanceof Byte || v instanceof BigInteger || v instanceof BigDecimal) return;
+            throw new IllegalArgumentException("attribute " + path + ": unsupported number type " + v.getClass().getName());
+        }
+        if (v instanceof Map) {
+            for (Map.Entry<?, ?> en : ((Map<?, ?>) v).entrySet()) {
+                if (!(en.getKey() instanceof String)) throw new IllegalArgumentException("attribute " + path + ": non-string key " + en.getKey());
+                check(en.getValue(), path + "." + en.getKey());
+            }
+            return;
+        }
+        if (v instanceof List) {
+            int i = 0;
+            for (Object o : (List<?>) v) check(o, path + "[" + i++ + "]");
+            return;
+        }
+        if (v.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(v); i++) check(Array.get(v, i), path + "[" + i + "]");
+            return;
         }
         throw new IllegalArgumentException("attribute " + path + ": unsupported type " + v.getClass().getName()
                 + " (use Map, List, String, Number, Boolean or null)");

@@ -82,13 +82,19 @@ final class Regions {
     static void copy(Object src, long[] srcOrigin, int[] srcShape, Object dst, long[] dstOrigin, int[] dstShape,
             long[] boxStart, long[] boxEnd) {
         int r = srcShape.length;
-        int last = r - 1;
-        int len = (int) (boxEnd[last] - boxStart[last]);
         long[] sStride = strides(srcShape);
         long[] dStride = strides(dstShape);
         int[] idx = new int[r];
         int[] cnt = new int[r];
         for (int d = 0; d < r; d++) cnt[d] = (int) (boxEnd[d] - boxStart[d]);
+        // trailing dimensions the box spans whole in both arrays are contiguous in both: one copy per run of them
+        // (a block of full rows of a 2-D chunk is one copy, not one per row)
+        int last = r - 1;
+        int len = cnt[last];
+        while (last > 0 && cnt[last] == srcShape[last] && cnt[last] == dstShape[last]) {
+            last--;
+            len = Math.multiplyExact(len, cnt[last]);
+        }
         while (true) {
             long so = 0;
             long doff = 0;

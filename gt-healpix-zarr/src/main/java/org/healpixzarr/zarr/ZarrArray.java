@@ -160,27 +160,60 @@ public final class ZarrArray {
     public Object read(long[] offset, int[] shape) throws IOException, DataException {
         ArrayMetadata m = md;
         int n = (int) checkRegion(offset, shape);
-        Object out = m.dataType().newArray(n);
-        if (n == 0) return out;
-        if (m.fillBits() != 0) Regions.fill(out, m.fillBits());
+        if (n == 0) return m.dataType().newArray(0);
         long[] rEnd = Regions.end(offset, shape);
-        for (long[] c : Regions.cells(offset, shape, m.gridShape())) {
+        List<long[]> cells = Regions.cells(offset, shape, m.gridShape());
+        if (isChunk(m.chunkShape(), offset, shape)) { // one whole (inner) chunk: its decoded array is the result
+            Object chunk = m.shardShape() != null ? readShard(m, cells.get(0), offset, shape, rEnd, null)
+                    : readChunk(m, cells.get(0), offset, shape, rEnd, null);
+            return chunk != null ? chunk : filled(m, n);
+        }
+        Object out = filled(m, n);
+        for (long[] c : cells) {
             if (m.shardShape() != null) readShard(m, c, offset, shape, rEnd, out);
             else readChunk(m, c, offset, shape, rEnd, out);
         }
         return out;
     }
 
-    private void readChunk(ArrayMetadata m, long[] c, long[] rStart, int[] rShape, long[] rEnd, Object out)
+    /** A new array of n fill values. */
+    private static Object filled(ArrayMetadata m, int n) {
+        Object out = m.dataType().newArray(n);
+        if (m.fillBits() != 0) Regions.fill(out, m.fillBits());
+        return out;
+    }
+
+    /** Whether the region is exactly one chunk (or inner chunk of a shard) of the chunk shape. */
+    private static boolean isChunk(int[] cs, long[] offset, int[] shape) {
+        for (int d = 0; d < cs.length; d++) if (shape[d] != cs[d] || offset[d] % cs[d] != 0) return false;
+        return true;
+    }
+
+    /**
+     * The decoded chunk as the result of a read, never an array the store handed out (a store may keep what it
+     * returns): decoding 8-bit values without a bytes-to-bytes codec gives back the stored bytes themselves.
+     */
+    private static Object own(Object chunk, byte[] stored) {
+        return chunk == stored ? stored.clone() : chunk;
+    }
+
+    /**
+     * Copies the chunk at grid position c into {@code out} (the region [rStart, rEnd) of shape rShape) and returns
+     * null; with {@code out == null} (the region is that whole chunk) returns the decoded chunk instead, or null
+     * if it is not stored.
+     */
+    private Object readChunk(ArrayMetadata m, long[] c, long[] rStart, int[] rShape, long[] rEnd, Object out)
             throws IOException, DataException {
         String key = m.chunkKey(path, c);
         byte[] b = store.get(key);
-        if (b == null) return;
+        if (b == null) return null;
         int[] cs = m.chunkShape();
         Object chunk = decode(m.pipeline, m, b, (int) Regions.product(cs), key);
+        if (out == null) return own(chunk, b);
         long[] o = Regions.origin(c, cs);
         long[][] box = Regions.intersect(o, Regions.end(o, cs), rStart, rEnd);
         Regions.copy(chunk, o, cs, out, rStart, rShape, box[0], box[1]);
+        return null;
     }
 
     private static Object decode(CodecPipeline p, ArrayMetadata m, byte[] b, int n, String key) throws DataException {
@@ -263,7 +296,8 @@ public final class ZarrArray {
         return Arrays.copyOfRange(whole, (int) off, (int) (off + nb));
     }
 
-    private void readShard(ArrayMetadata m, long[] c, long[] rStart, int[] rShape, long[] rEnd, Object out)
+    /** As {@link #readChunk}, for the inner chunks of the shard at grid position c. */
+    private Object readShard(ArrayMetadata m, long[] c, long[] rStart, int[] rShape, long[] rEnd, Object out)
             throws IOException, DataException {
         CodecPipeline.Sharding s = m.pipeline.sharding;
         String key = m.chunkKey(path, c);
@@ -288,13 +322,13 @@ public final class ZarrArray {
 
         if (!m.pipeline.bytesCodecs.isEmpty() || needed.size() == nInner) {
             WholeShard w = readWholeShard(m, key, nInner);
-            if (w == null) return;
+            if (w == null) return null;
             for (int i : ids) {
                 if (w.index[0][i] != EMPTY) encoded[i] = slice(w.bytes, w.index[0][i], w.index[1][i], key, i);
             }
         } else {
             byte[] idx = store.getRange(key, s.indexAtEnd ? -idxSize : 0, idxSize);
-            if (idx == null) return;
+            if (idx == null) return null;
             long[][] index = parseIndex(s, idx, nInner, key);
             // coalesce adjacent byte ranges of the needed inner chunks into single requests
             List<Integer> order = new ArrayList<>();
@@ -316,7 +350,8 @@ public final class ZarrArray {
                 }
                 for (int q = j; q <= k; q++) {
                     int i = order.get(q);
-                    encoded[i] = slice(part, index[0][i] - start, index[1][i], key, i);
+                    // a range of one inner chunk is that chunk's bytes
+                    encoded[i] = j == k ? part : slice(part, index[0][i] - start, index[1][i], key, i);
                 }
                 j = k + 1;
             }
@@ -328,9 +363,11 @@ public final class ZarrArray {
             long[] io = Regions.origin(needed.get(j), cs);
             for (int d = 0; d < io.length; d++) io[d] += so[d];
             Object chunk = decode(s.inner, m, encoded[i], innerN, key + " (inner chunk " + Arrays.toString(needed.get(j)) + ")");
+            if (out == null) return own(chunk, encoded[i]);
             long[][] ib = Regions.intersect(io, Regions.end(io, cs), rStart, rEnd);
             Regions.copy(chunk, io, cs, out, rStart, rShape, ib[0], ib[1]);
         }
+        return null;
     }
 
     // ---- writing --------------------------------------------------------------------------------

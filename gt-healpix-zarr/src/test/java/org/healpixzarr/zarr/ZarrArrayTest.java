@@ -31,6 +31,9 @@ class ZarrArrayTest {
         {"v3-2d-sharded", 3, new long[] {37, 53}, new int[] {4, 8}, new int[] {16, 24}},
         {"v2-1d", 2, new long[] {1000}, new int[] {128}, null},
         {"v2-2d", 2, new long[] {37, 53}, new int[] {8, 16}, null},
+        // chunks of whole rows (as the 128-band embeddings): blocks of rows are contiguous in chunk and result
+        {"v3-2d-rows", 3, new long[] {37, 5}, new int[] {8, 5}, null},
+        {"v3-2d-rows-sharded", 3, new long[] {37, 5}, new int[] {4, 5}, new int[] {16, 5}},
     };
 
     static Stream<Arguments> cases() {
@@ -80,17 +83,99 @@ class ZarrArrayTest {
         TestData.assertSameBits(data, r.read(zero, full), "full round trip");
 
         // partial hyperslab write (read-modify-write across chunk/shard boundaries) and read
-        long[] off = shape.length == 1 ? new long[] {100} : new long[] {3, 5};
-        int[] ps = shape.length == 1 ? new int[] {333} : new int[] {20, 30};
-        Object patch = TestData.random(t, shape.length == 1 ? 333 : 600, 7);
+        boolean wide = shape.length == 2 && shape[1] > 40;
+        long[] off = shape.length == 1 ? new long[] {100} : new long[] {3, wide ? 5 : 1};
+        int[] ps = shape.length == 1 ? new int[] {333} : new int[] {20, wide ? 30 : 3};
+        Object patch = TestData.random(t, shape.length == 1 ? 333 : ps[0] * ps[1], 7);
         r.write(off, ps, patch);
         TestData.put(data, shape, off, ps, patch);
         TestData.assertSameBits(data, r.read(zero, full), "after partial write");
-        long[] ro = shape.length == 1 ? new long[] {250} : new long[] {10, 2};
-        int[] rs = shape.length == 1 ? new int[] {750} : new int[] {27, 40};
+        long[] ro = shape.length == 1 ? new long[] {250} : new long[] {10, wide ? 2 : 1};
+        int[] rs = shape.length == 1 ? new int[] {750} : new int[] {27, wide ? 40 : 4};
         TestData.assertSameBits(TestData.sub(data, shape, ro, rs, t), r.read(ro, rs), "partial read incl. edge");
+        // every whole (inner) chunk inside the array, read alone (the decoded chunk is the result), and blocks of
+        // whole rows
+        for (long c0 = 0; c0 + chunk[0] <= shape[0]; c0 += chunk[0]) {
+            if (shape.length == 1) {
+                TestData.assertSameBits(TestData.sub(data, shape, new long[] {c0}, chunk, t), r.read(new long[] {c0}, chunk), "chunk " + c0);
+                continue;
+            }
+            for (long c1 = 0; c1 + chunk[1] <= shape[1]; c1 += chunk[1]) {
+                long[] co = {c0, c1};
+                TestData.assertSameBits(TestData.sub(data, shape, co, chunk, t), r.read(co, chunk), "chunk " + c0 + "," + c1);
+            }
+            long[] rowsAt = {c0 + 1, 0};
+            int[] rows = {(int) Math.min(2 * chunk[0], shape[0] - c0 - 1), (int) shape[1]};
+            TestData.assertSameBits(TestData.sub(data, shape, rowsAt, rows, t), r.read(rowsAt, rows), "rows from " + (c0 + 1));
+        }
         // empty region
         assertEquals(0, java.lang.reflect.Array.getLength(r.read(ro, new int[shape.length])));
+    }
+
+    /** A store that hands out the same array for the same key or range, as a caching store may. */
+    static final class SameArrayStore implements Store {
+        final Store base;
+        final Map<String, byte[]> cache = new java.util.HashMap<>();
+
+        SameArrayStore(Store base) {
+            this.base = base;
+        }
+
+        @Override
+        public byte[] get(String key) throws java.io.IOException {
+            if (!cache.containsKey(key)) cache.put(key, base.get(key));
+            return cache.get(key);
+        }
+
+        @Override
+        public byte[] getRange(String key, long offset, int length) throws java.io.IOException {
+            String k = key + "@" + offset + "+" + length;
+            if (!cache.containsKey(k)) cache.put(k, base.getRange(key, offset, length));
+            return cache.get(k);
+        }
+
+        @Override
+        public long size(String key) throws java.io.IOException {
+            return base.size(key);
+        }
+
+        @Override
+        public void set(String key, byte[] value) throws java.io.IOException {
+            cache.clear();
+            base.set(key, value);
+        }
+
+        @Override
+        public void delete(String key) throws java.io.IOException {
+            cache.clear();
+            base.delete(key);
+        }
+
+        @Override
+        public List<String> list(String prefix) throws java.io.IOException {
+            return base.list(prefix);
+        }
+    }
+
+    @Test
+    void readsNeverHandOutTheStoresArrays() throws Exception {
+        // uncompressed 8-bit chunks decode to the stored bytes themselves: a whole-chunk read must still return an
+        // array of the caller's own
+        for (int[] shard : new int[][] {null, {32}}) {
+            Store store = new FileSystemStore(dir.resolve("same" + (shard == null ? "" : "-sharded") + ".zarr"));
+            ArrayMetadata.Builder b = ArrayMetadata.builder(new long[] {64}, DataType.UINT8).chunkShape(8)
+                    .compression(Compression.NONE, 0).fillValue(0);
+            if (shard != null) b.shardShape(shard);
+            byte[] data = (byte[]) TestData.random(DataType.UINT8, 64, 3);
+            ZarrArray.create(store, "v", b.build()).write(new long[] {0}, new int[] {64}, data);
+            ZarrArray a = ZarrArray.open(new SameArrayStore(store), "v");
+            for (int c = 0; c < 64; c += 8) {
+                byte[] first = (byte[]) a.read(new long[] {c}, new int[] {8});
+                java.util.Arrays.fill(first, (byte) 0x55);
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, c, c + 8), (byte[]) a.read(new long[] {c}, new int[] {8}),
+                        "chunk " + c + " read again after the first result was changed");
+            }
+        }
     }
 
     @Test
