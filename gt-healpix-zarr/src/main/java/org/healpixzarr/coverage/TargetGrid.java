@@ -132,16 +132,14 @@ public final class TargetGrid {
             }
         }
         transform(toLonLat, pts, n);
-        for (int p = 0; p < n; p++) {
-            double x = pts[2 * p], y = pts[2 * p + 1];
-            if (hasPosition(x, y)) {
-                lon[p] = x;
-                lat[p] = y;
-            } else {
-                lon[p] = Double.NaN;
-                lat[p] = Double.NaN;
-            }
-        }
+        for (int p = 0; p < n; p++) put(lon, lat, p, pts[2 * p], pts[2 * p + 1]);
+    }
+
+    /** Pixel p's position: (x, y) if it is one ({@link #hasPosition}), else NaN, NaN. */
+    private static void put(double[] lon, double[] lat, int p, double x, double y) {
+        boolean ok = hasPosition(x, y);
+        lon[p] = ok ? x : Double.NaN;
+        lat[p] = ok ? y : Double.NaN;
     }
 
     static boolean hasPosition(double lon, double lat) {
@@ -206,16 +204,7 @@ public final class TargetGrid {
         double[] lon = new double[width * height], lat = new double[width * height];
         for (int j = 0, p = 0; j < height; j++) {
             double y = rowLat[j];
-            for (int i = 0; i < width; i++, p++) {
-                double x = colLon[i];
-                if (hasPosition(x, y)) {
-                    lon[p] = x;
-                    lat[p] = y;
-                } else {
-                    lon[p] = Double.NaN;
-                    lat[p] = Double.NaN;
-                }
-            }
+            for (int i = 0; i < width; i++, p++) put(lon, lat, p, colLon[i], y);
         }
         return new double[][] {lon, lat};
     }

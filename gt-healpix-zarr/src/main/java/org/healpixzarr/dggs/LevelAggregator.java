@@ -54,7 +54,12 @@ abstract class LevelAggregator {
 
     /** Closes levels 0..top. */
     final void close(int top) {
-        for (int j = 0; j <= top; j++) {
+        close(0, top);
+    }
+
+    /** Closes levels from..top (the specialised loops close level 0 themselves). */
+    final void close(int from, int top) {
+        for (int j = from; j <= top; j++) {
             emit(j);
             pos[j]++;
         }
@@ -528,10 +533,7 @@ abstract class LevelAggregator {
                     emit(0);
                 }
                 pos[0]++;
-                for (int j = 1, top = evTop[e]; j <= top; j++) {
-                    emit(j);
-                    pos[j]++;
-                }
+                close(1, evTop[e]);
                 r0 = r1;
             }
             accumulate(r0, len);
@@ -695,10 +697,7 @@ abstract class LevelAggregator {
                 }
                 s0 = 0;
                 c0 = 0;
-                for (int j = 1, top = evTop[e]; j <= top; j++) {
-                    emit(j);
-                    pos[j]++;
-                }
+                close(1, evTop[e]);
             }
             sum[0] = s0;
             n[0] = c0;
@@ -811,10 +810,7 @@ abstract class LevelAggregator {
                     emit(0);
                 }
                 pos[0]++;
-                for (int j = 1, top = evTop[e]; j <= top; j++) {
-                    emit(j);
-                    pos[j]++;
-                }
+                close(1, evTop[e]);
                 r0 = r1;
             }
             accumulate(r0, len);
