@@ -107,16 +107,17 @@ public final class TargetGrid {
         }
         long x0 = extent.getLow(0), y0 = extent.getLow(1);
         double[][] sep = allowSeparable ? separable(grid, toLonLat, x0, y0, width, height) : null;
+        TargetGrid g;
         if (sep != null) {
-            TargetGrid g = new TargetGrid(grid, width, height, null, sep[0], sep[1], Double.NaN);
-            double size = pixelSize(toLonLat, x0, y0, width, height, g);
-            return new TargetGrid(grid, width, height, null, sep[0], sep[1], size);
+            g = new TargetGrid(grid, width, height, null, sep[0], sep[1], Double.NaN);
+        } else {
+            double[] lon = new double[n], lat = new double[n];
+            transformAll(toLonLat, x0, y0, width, height, lon, lat);
+            g = new TargetGrid(grid, width, height, new double[][] {lon, lat}, null, null, Double.NaN);
         }
-        double[] lon = new double[n], lat = new double[n];
-        transformAll(toLonLat, x0, y0, width, height, lon, lat);
-        TargetGrid g = new TargetGrid(grid, width, height, new double[][] {lon, lat}, null, null, Double.NaN);
+        // the pixel size may need the positions (centre outside the CRS domain): those spread then are kept
         double size = pixelSize(toLonLat, x0, y0, width, height, g);
-        return new TargetGrid(grid, width, height, new double[][] {lon, lat}, null, null, size);
+        return new TargetGrid(grid, width, height, g.positions, g.colLon, g.rowLat, size);
     }
 
     /** Every pixel centre through the transform in one bulk call (the general path). */
