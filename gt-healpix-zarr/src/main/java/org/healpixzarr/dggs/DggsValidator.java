@@ -160,9 +160,9 @@ public final class DggsValidator {
             prev = (Integer) x;
         }
         Object nat = facts.get("native_depth");
-        if (!(nat instanceof Number) || ((Number) nat).intValue() != (Integer) depths.get(0)) {
-            problems.add(name + "/zarr.json: healpix_zarr.native_depth is " + nat + ", expected the first overview depth "
-                    + depths.get(0));
+        if (!(nat instanceof Number) || ((Number) nat).intValue() < (Integer) depths.get(0)) {
+            problems.add(name + "/zarr.json: healpix_zarr.native_depth is " + nat + ", expected a depth at least the first "
+                    + "overview depth " + depths.get(0));
         }
         for (Object x : depths) {
             int d = (Integer) x;

@@ -956,7 +956,7 @@ public final class DggsWriter implements AutoCloseable {
         // the overview pyramid, from the store just written (the same code path as 'overviews STORE', so a rebuild
         // is byte-identical), then the root attributes that list it
         try (DggsStore written = DggsStore.open(store, target.toString())) {
-            Overviews.Result ov = Overviews.build(written, new org.healpixzarr.zarr.PrefixStore(store, Overviews.GROUP), null);
+            Overviews.Result ov = Overviews.build(written, new org.healpixzarr.zarr.PrefixStore(store, Overviews.GROUP), null, null);
             ZarrGroup.create(store, "", Overviews.withOverviews(written.attributes(), ov), 3);
         }
 

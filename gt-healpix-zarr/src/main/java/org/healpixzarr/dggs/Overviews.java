@@ -26,14 +26,15 @@ import org.healpixzarr.zarr.ZarrArray;
 import org.healpixzarr.zarr.ZarrGroup;
 
 /**
- * The overview pyramid of a DGGS-Zarr store (docs/format.md, "Overviews"): {@code overviews/<d>/} groups at the
- * native depth and coarser, each a DGGS-Zarr group of its own with {@code cell_ids} at depth d, a {@code count}
+ * The overview pyramid of a DGGS-Zarr store (docs/format.md, "Overviews"): {@code overviews/<d>/} groups at
+ * depths from the native depth (or coarser) down, each a DGGS-Zarr group of its own with {@code cell_ids} at depth d, a {@code count}
  * of the depth-29 observations per cell and every variable aggregated by its kind (mean, mode, bitwise OR;
  * embeddings as the re-quantised mean of their dequantised vectors).
  *
  * <p>The native depth is the depth whose cell edge is just below the median spacing of the observations,
- * estimated from the ids alone ({@link #medianSpacing}); levels go from there to the first depth whose cells fit in
- * one chunk (or depth 0), unless a minimum depth is given. Levels are computed in one streaming pass over the
+ * estimated from the ids alone ({@link #medianSpacing}); levels go from the first depth, at most the native depth,
+ * whose cells are at most half the observations ({@link #firstLevel}) to the first depth whose cells fit in one
+ * chunk (or depth 0), unless a minimum depth is given. Levels are computed in one streaming pass over the
  * sorted ids with bounded memory; the state carried from a level to the next coarser one is exact (sums, counts,
  * histograms, masks), so every level equals the aggregate of the observations it covers.
  *
@@ -52,6 +53,8 @@ public final class Overviews {
     /** Bytes of finished level cells buffered before they are written (at least one chunk per level). */
     private static final long OUTPUT_BUDGET = 8L << 20;
     private static final int MAX_SCAN = 1 << 16;
+    /** A level is written only if it has at most 1 / MIN_REDUCTION of the store's cells (or is the coarse stop). */
+    static final int MIN_REDUCTION = 2;
 
     private Overviews() {}
 
@@ -176,13 +179,25 @@ public final class Overviews {
      * @param minDepth coarsest level to build, or {@code null} for the default stop rule
      */
     public static Report rebuild(Path store, Integer minDepth) throws IOException, DataException {
+        return rebuild(store, minDepth, null);
+    }
+
+    /**
+     * {@link #rebuild(Path, Integer)} with the finest level chosen too.
+     *
+     * @param store    the store folder
+     * @param minDepth coarsest level to build, or {@code null} for the default stop rule
+     * @param maxDepth finest level to build (at most the native depth: a larger value builds from the native depth),
+     *                 or {@code null} for the default (the first depth whose cells are at most half the observations)
+     */
+    public static Report rebuild(Path store, Integer minDepth, Integer maxDepth) throws IOException, DataException {
         Path tmp;
         Result r;
         Map<String, Object> attrs;
         try (DggsStore s = DggsStore.open(store)) {
             tmp = Files.createTempDirectory(store, ".overviews.tmp-");
             try {
-                r = build(s, new FileSystemStore(tmp), minDepth);
+                r = build(s, new FileSystemStore(tmp), minDepth, maxDepth);
             } catch (IOException | DataException | RuntimeException | Error e) {
                 AtomicDelete.tree(tmp);
                 throw e;
@@ -325,8 +340,9 @@ public final class Overviews {
      * {@code <d>/...} per level). Chunking and compression follow the source's {@code cell_ids}.
      *
      * @param minDepth coarsest level or {@code null} for the stop rule (first level that fits in one chunk, or 0)
+     * @param maxDepth finest level (clamped to the native depth) or {@code null} for {@link #firstLevel}
      */
-    static Result build(DggsStore src, Store out, Integer minDepth) throws IOException, DataException {
+    static Result build(DggsStore src, Store out, Integer minDepth, Integer maxDepth) throws IOException, DataException {
         int depth = src.depth();
         long n = src.cellCount();
         ZarrArray idArray = ZarrArray.open(src.store(), DggsConvention.COORDINATE);
@@ -347,12 +363,22 @@ public final class Overviews {
             stop = nat;
             while (stop > 0 && cellsAt[stop] > chunkCells) stop--;
         }
-        int levels = nat - stop + 1;
+        int first;
+        if (maxDepth != null) {
+            first = Math.max(0, Math.min(maxDepth, nat));
+            if (minDepth != null && stop > first) {
+                throw new IllegalArgumentException("minimum depth " + minDepth + " is finer than maximum depth " + maxDepth);
+            }
+            stop = Math.min(stop, first);
+        } else {
+            first = firstLevel(cellsAt, n, nat, stop);
+        }
+        int levels = first - stop + 1;
         int[] depths = new int[levels];
         long[] cells = new long[levels];
         for (int j = 0; j < levels; j++) {
-            depths[j] = nat - j;
-            cells[j] = cellsAt[nat - j];
+            depths[j] = first - j;
+            cells[j] = cellsAt[first - j];
         }
         for (VariableInfo v : src.variables()) {
             if (v.name().equals(COUNT)) {
@@ -361,8 +387,21 @@ public final class Overviews {
                         "rename the variable and convert again"));
             }
         }
-        new Builder(src, out, depths, cells, chunkCells, shardCells, compression, level, spacing).run();
+        new Builder(src, out, nat, depths, cells, chunkCells, shardCells, compression, level, spacing).run();
         return new Result(nat, spacing, depths, cells);
+    }
+
+    /**
+     * The finest level written: the finest depth from {@code nat} to {@code stop} whose cells number at most half the
+     * {@code observations} ({@link #MIN_REDUCTION}), else {@code stop}. A finer level would be little more than a copy
+     * of the data (observations about one per cell where the cells are smaller than the spacing): twice the bytes,
+     * hardly fewer reads, and cells smaller than the spacing draw with holes between them, where nearest-observation
+     * sampling of the store itself draws none.
+     */
+    static int firstLevel(long[] cellsAt, long observations, int nat, int stop) {
+        int first = nat;
+        while (first > stop && cellsAt[first] * MIN_REDUCTION > observations) first--;
+        return first;
     }
 
     /** Distinct cells at every depth 0..maxDepth, one pass over the ids. */
@@ -403,6 +442,7 @@ public final class Overviews {
         private final DggsStore src;
         private final Store out;
         private final int depth;
+        private final int nativeDepth;
         private final int[] depths;
         private final long[] cells;
         private final int chunkCells;
@@ -424,11 +464,12 @@ public final class Overviews {
         private final int batch;
         private final int flushAt;
 
-        Builder(DggsStore src, Store out, int[] depths, long[] cells, int chunkCells, int shardCells,
+        Builder(DggsStore src, Store out, int nativeDepth, int[] depths, long[] cells, int chunkCells, int shardCells,
                 Compression compression, int level, double spacing) throws IOException, DataException {
             this.src = src;
             this.out = out;
             this.depth = src.depth();
+            this.nativeDepth = nativeDepth;
             this.depths = depths;
             this.cells = cells;
             this.chunkCells = chunkCells;
@@ -758,7 +799,7 @@ public final class Overviews {
             f.put("variables", kinds);
             Map<String, Object> of = new LinkedHashMap<>();
             of.put("store_depth", depth);
-            of.put("native_depth", depths[0]);
+            of.put("native_depth", nativeDepth);
             of.put("median_spacing_m", round(spacing));
             of.put("derived_from", j == 0 ? "." : GROUP + "/" + depths[j - 1]);
             f.put("level_of", of);

@@ -82,6 +82,51 @@ class CellSamplerTest {
         }
     }
 
+    /**
+     * A regular grid with the writer's default pyramid draws without holes at every zoom inside its footprint; with
+     * the native level built too (cells smaller than the spacing, about one observation each) it does not, which is
+     * why that level is not written by default (docs/format.md, "Levels").
+     */
+    @Test
+    void aDefaultPyramidDrawsARegularGridWithoutHolesAtEveryZoom() throws Exception {
+        Path store = dir.resolve("holes.zarr");
+        Fixtures.writeGrid(store, 10, 45, D_LON, D_LAT, 200, 150, 1000);
+        java.util.Set<Integer> depthsSeen = new java.util.TreeSet<>();
+        try (DggsStore s = DggsStore.open(store)) {
+            assertEquals(14, s.nativeDepth());
+            assertEquals(13, s.overviewDepths()[0], "first level: the finest with at most half as many cells as observations");
+            CellSampler cs = CellSampler.of(s);
+            for (double f = 0.3; f < 6; f *= 1.25) {
+                Samples sm = cs.sample(interior(f * 445), List.of("v"));
+                depthsSeen.add(sm.depth());
+                assertEquals(0, holes(sm), "pixels without data at " + f + " x the spacing (depth " + sm.depth() + ")");
+            }
+        }
+        assertTrue(depthsSeen.containsAll(List.of(29, 13, 12)), "zooms sampled at " + depthsSeen);
+        org.healpixzarr.dggs.Overviews.rebuild(store, null, 29);
+        try (DggsStore s = DggsStore.open(store)) {
+            assertEquals(14, s.overviewDepths()[0]);
+            Samples sm = CellSampler.of(s).sample(interior(edge(14) * 1.2), List.of("v"));
+            assertEquals(14, sm.depth());
+            assertTrue(holes(sm) > sm.size() / 10, "the native level leaves " + holes(sm) + " of " + sm.size() + " pixels empty");
+        }
+    }
+
+    /** A square CRS:84 grid of pixels of about {@code px} metres, at most 50 km wide, inside the fixtures' grid (10..11.1 E, 45..45.6 N). */
+    private static TargetGrid interior(double px) {
+        double lat0 = 45.3, lon0 = 10.55;
+        double dLat = Math.toDegrees(px / TargetGrid.EARTH_RADIUS), dLon = dLat / Math.cos(Math.toRadians(lat0));
+        int w = (int) Math.max(8, Math.min(64, 50_000 / px));
+        return TargetGrid.of(Crs.decode("CRS:84"), new double[] {lon0 - w / 2.0 * dLon, lat0 - w / 2.0 * dLat,
+                lon0 + w / 2.0 * dLon, lat0 + w / 2.0 * dLat}, w, w);
+    }
+
+    private static int holes(Samples sm) {
+        int n = 0;
+        for (int p = 0; p < sm.size(); p++) if (!sm.has(p)) n++;
+        return n;
+    }
+
     @Test
     void levelReadEqualsBruteForce() throws Exception {
         for (int d : new int[] {12, 10}) {

@@ -75,7 +75,10 @@ final class Fixtures {
     static void keepLevels(Path store, int... depths) throws Exception {
         java.util.Set<Integer> keep = new java.util.HashSet<>();
         for (int d : depths) keep.add(d);
-        if (depths.length > 0) org.healpixzarr.dggs.Overviews.rebuild(store, java.util.Arrays.stream(depths).min().getAsInt());
+        if (depths.length > 0) {
+            org.healpixzarr.dggs.Overviews.rebuild(store, java.util.Arrays.stream(depths).min().getAsInt(),
+                    java.util.Arrays.stream(depths).max().getAsInt());
+        }
         Path ov = store.resolve("overviews");
         List<Integer> kept = new ArrayList<>();
         try (var levels = Files.list(ov)) {

@@ -118,12 +118,39 @@ class OverviewsTest {
     void aggregatesEqualABruteForceRecomputationFromTheDepth29Cells() throws Exception {
         Data d = new Data(15_000, new Random(SEED));
         Path p = write("s.zarr", d);
+        checkPyramid(p, false);
+        // the levels finer than the default first one (almost copies of the data), built on request
+        int nat;
+        try (DggsStore s = DggsStore.open(p)) {
+            nat = s.nativeDepth();
+            assertTrue(s.overviewDepths()[0] < nat, "the native level is not at least twice smaller than the data: "
+                    + java.util.Arrays.toString(s.overviewDepths()));
+        }
+        Overviews.rebuild(p, null, 29);
+        try (DggsStore s = DggsStore.open(p)) {
+            assertEquals(nat, s.overviewDepths()[0], "--max-depth 29: from the native depth");
+        }
+        checkPyramid(p, true);
+    }
+
+    /** The pyramid of p: its level rule, and every level against a recomputation from the depth-29 cells. */
+    private void checkPyramid(Path p, boolean fromNative) throws Exception {
         ValidationReport vr = DggsValidator.validate(p);
         assertTrue(vr.valid(), vr.problems().toString());
         try (DggsStore s = DggsStore.open(p)) {
             int[] depths = s.overviewDepths();
             assertTrue(depths.length >= 3, "several levels: " + java.util.Arrays.toString(depths));
-            assertEquals(s.nativeDepth(), depths[0]);
+            long n0 = s.cellCount();
+            long[] all = s.readCellIds(0, n0);
+            if (fromNative) {
+                assertEquals(s.nativeDepth(), depths[0]);
+            } else { // first level rule: the finest depth ≤ native with at most half as many cells as observations
+                assertTrue(depths[0] <= s.nativeDepth());
+                assertTrue(2 * java.util.Arrays.stream(all).map(id -> HealpixGrid.parent(id, 29, depths[0])).distinct().count() <= n0);
+                if (depths[0] < s.nativeDepth()) {
+                    assertTrue(2 * java.util.Arrays.stream(all).map(id -> HealpixGrid.parent(id, 29, depths[0] + 1)).distinct().count() > n0);
+                }
+            }
             for (int i = 1; i < depths.length; i++) assertEquals(depths[i - 1] - 1, depths[i]);
             // stop rule: the coarsest level fits in one chunk, the one before does not
             try (DggsStore last = s.overview(depths[depths.length - 1])) {
@@ -132,8 +159,8 @@ class OverviewsTest {
             try (DggsStore before = s.overview(depths[depths.length - 2])) {
                 assertTrue(before.cellCount() > 256);
             }
-            long n = s.cellCount();
-            long[] ids = s.readCellIds(0, n);
+            long n = n0;
+            long[] ids = all;
             float[] q = (float[]) s.read("q", 0, n);
             short[] qi = (short[]) s.read("qi", 0, n);
             double[] qd = (double[]) s.read("qd", 0, n);
