@@ -113,7 +113,7 @@ class CellSamplerTest {
     }
 
     /** A square CRS:84 grid of pixels of about {@code px} metres, at most 50 km wide, inside the fixtures' grid (10..11.1 E, 45..45.6 N). */
-    private static TargetGrid interior(double px) {
+    private static TargetGrid interior(double px) throws Exception {
         double lat0 = 45.3, lon0 = 10.55;
         double dLat = Math.toDegrees(px / TargetGrid.EARTH_RADIUS), dLon = dLat / Math.cos(Math.toRadians(lat0));
         int w = (int) Math.max(8, Math.min(64, 50_000 / px));
