@@ -563,6 +563,7 @@ public final class TesseraConverter {
                     .attributes(attrs)
                     .facts(facts)
                     .memoryBudget(Math.max(1, o.memoryBudget())) // the run's budget is enforced over all writers: keepInBudget
+                    .overviewsFromMemory(true) // the chunks stay referenced (and counted) until the partition is written
                     .created(LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant())
                     .build();
         }

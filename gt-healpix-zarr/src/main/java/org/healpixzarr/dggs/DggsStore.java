@@ -42,6 +42,8 @@ public final class DggsStore implements AutoCloseable {
     private final long[] chunkLast;
     private final Map<String, VariableInfo> variables = new LinkedHashMap<>();
     private final Map<String, ZarrArray> arrays = new LinkedHashMap<>();
+    /** Where reads of rows come from instead of the arrays, or {@code null} (see {@link #serveFrom}). */
+    private volatile Rows rows;
     private final Map<Integer, long[]> idChunkCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -226,12 +228,34 @@ public final class DggsStore implements AutoCloseable {
 
     /** The ids of rows {@code [from, to)}. */
     public long[] readCellIds(long from, long to) throws IOException, DataException {
+        Rows r = rows;
+        if (r != null) return r.cellIds(from, to);
         return (long[]) cellIds.read(new long[] {from}, new int[] {Math.toIntExact(to - from)});
+    }
+
+    /**
+     * The rows of a store, as they were just written, from memory: the writer's sorted rows, so that the overviews
+     * it builds next need not read back (decompress) what it has just encoded. Must return exactly what the arrays
+     * hold; thread-safe.
+     */
+    interface Rows {
+        /** As {@link DggsStore#readCellIds}. */
+        long[] cellIds(long from, long to);
+
+        /** As {@link DggsStore#read}. */
+        Object values(String variable, long from, long to);
+    }
+
+    /** Serves {@link #readCellIds} and {@link #read} from {@code r} (null: from the arrays again). */
+    void serveFrom(Rows r) {
+        rows = r;
     }
 
     /** The values of a variable for rows {@code [from, to)}: a primitive array of {@code (to-from) × bands}. */
     public Object read(String variable, long from, long to) throws IOException, DataException {
         VariableInfo v = variable(variable);
+        Rows r = rows;
+        if (r != null) return r.values(variable, from, to);
         ZarrArray a = arrays.get(variable);
         int n = Math.toIntExact(to - from);
         return v.bands() == 1 ? a.read(new long[] {from}, new int[] {n})

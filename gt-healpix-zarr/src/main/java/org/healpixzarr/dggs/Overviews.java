@@ -355,7 +355,7 @@ public final class Overviews {
         double spacing = medianSpacing(sorted, src.ellipsoid(), depth);
         if (Double.isNaN(spacing) || depth == 0) return new Result(depth, spacing, new int[0], new long[0]);
         int nat = Math.min(nativeDepthFor(spacing), depth - 1);
-        long[] cellsAt = countCells(idArray, n, depth, nat, chunkCells);
+        long[] cellsAt = countCells(src, n, depth, nat, chunkCells);
         int stop;
         if (minDepth != null) {
             stop = Math.max(0, Math.min(minDepth, nat));
@@ -405,14 +405,14 @@ public final class Overviews {
     }
 
     /** Distinct cells at every depth 0..maxDepth, one pass over the ids. */
-    private static long[] countCells(ZarrArray ids, long n, int depth, int maxDepth, int chunkCells)
+    private static long[] countCells(DggsStore src, long n, int depth, int maxDepth, int chunkCells)
             throws IOException, DataException {
         long[] starts = new long[maxDepth + 2]; // starts[d]: ids whose coarsest differing depth from the previous is d
         long prev = -1;
         int step = chunkCells * 16;
         for (long s = 0; s < n; s += step) {
             int len = (int) Math.min(step, n - s);
-            long[] v = (long[]) ids.read(new long[] {s}, new int[] {len});
+            long[] v = src.readCellIds(s, s + len);
             for (int i = 0; i < len; i++) {
                 long id = v[i];
                 if (prev < 0) {
