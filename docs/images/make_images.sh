@@ -62,3 +62,9 @@ else
   echo "note: TESSERA conversion failed, TESSERA pictures not made: $(cat "$work/tessera.err")" >&2
 fi
 ls -l "$here"/*.png
+
+# earthcare_native_level_holes.png (docs/rendering.md) is made from the full-size frame of the benchmarks
+# (bench/frame.sh, store /tmp/healpix-zarr-wms/stores/frame.zarr of bench/wms_load.sh), not by this script:
+#   overviews STORE --max-depth 29   (the old pyramid, from the native depth), then
+#   render STORE --var viewing_zenith_angle --crs EPSG:3857 --bbox=11.25,60.0,14.0625,61.6 --size 256 -o old.png
+#   overviews STORE                  (the default pyramid), the same render -o new.png; the two side by side.

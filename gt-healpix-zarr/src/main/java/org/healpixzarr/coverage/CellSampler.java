@@ -21,7 +21,11 @@ import org.healpixzarr.healpix.HealpixGrid;
  * <p>Depth choice for a pixel of ground size p metres: the coarsest depth d whose cell edge
  * (6,519,623 m / 2^d) is ≤ p; if d is finer than the native depth ({@link DggsStore#nativeDepth()}), or the store
  * has no overviews, nearest-observation mode; otherwise the coarsest overview level at depth ≥ d (so a request
- * coarser than every level uses the coarsest one). In nearest-observation mode the search radius is the cell edge
+ * coarser than every level uses the coarsest one). If there is none (d lies between the finest level and the native
+ * depth: the finest level written is the first with at most half as many cells as observations), the finest level
+ * when its cell edge is at most 2p, else nearest-observation mode: such pixels cover about one observation or more,
+ * and a level one depth coarser than the pixel draws them without holes at the cost of one look-up per pixel, where
+ * nearest-observation mode would test every observation. In nearest-observation mode the search radius is the cell edge
  * at the native depth; a store that records no native depth (no overviews built, {@code native_depth} equal to
  * its depth) gets it estimated from the median spacing of a run of its observations.
  *
@@ -103,6 +107,8 @@ public final class CellSampler {
         int d = pixelDepth(pixelSizeMetres);
         if (d > nativeDepth) return store.depth();
         for (int od : overviewDepths) if (od >= d) return od;
+        int finest = overviewDepths[overviewDepths.length - 1];
+        if (HealpixGrid.of(store.ellipsoid(), finest).cellEdgeMetres() <= 2 * pixelSizeMetres) return finest;
         return store.depth();
     }
 

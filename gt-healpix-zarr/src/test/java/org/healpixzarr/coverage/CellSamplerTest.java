@@ -110,6 +110,19 @@ class CellSamplerTest {
             assertEquals(14, sm.depth());
             assertTrue(holes(sm) > sm.size() / 10, "the native level leaves " + holes(sm) + " of " + sm.size() + " pixels empty");
         }
+        // between the finest level and the native depth: the finest level if its cells are at most twice the pixel
+        org.healpixzarr.dggs.Overviews.rebuild(store, null, 12);
+        try (DggsStore s = DggsStore.open(store)) {
+            CellSampler cs = CellSampler.of(s);
+            assertEquals(12, s.overviewDepths()[0]);
+            assertEquals(29, cs.depthFor(edge(14) * 1.01), "level 12 is four times the pixel: nearest observation");
+            assertEquals(29, cs.depthFor(edge(13) * 0.99));
+            assertEquals(12, cs.depthFor(edge(13) * 1.01), "level 12 is at most twice the pixel");
+            assertEquals(12, cs.depthFor(edge(12) * 1.01));
+            for (double px : new double[] {edge(14) * 1.01, edge(13) * 1.01}) {
+                assertEquals(0, holes(cs.sample(interior(px), List.of("v"))), "holes at " + px + " m pixels");
+            }
+        }
     }
 
     /** A square CRS:84 grid of pixels of about {@code px} metres, at most 50 km wide, inside the fixtures' grid (10..11.1 E, 45..45.6 N). */
