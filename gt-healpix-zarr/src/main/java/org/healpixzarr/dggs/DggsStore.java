@@ -167,7 +167,8 @@ public final class DggsStore implements AutoCloseable {
     /**
      * The native depth: the depth whose cell edge is just below the median spacing of the observations
      * ({@code healpix_zarr.native_depth}); for an overview level, the level's own depth. Overviews exist at this
-     * depth or coarser (from the first depth whose cells are at most half the observations). Equals {@link #depth()} when the store records no spacing (no overviews).
+     * depth or coarser (from the first depth whose cells are at most half the observations). Equals
+     * {@link #depth()} when the store records no spacing (no overviews).
      */
     public int nativeDepth() {
         Object n = facts.get("native_depth");

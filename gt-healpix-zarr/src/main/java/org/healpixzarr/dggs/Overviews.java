@@ -27,8 +27,8 @@ import org.healpixzarr.zarr.ZarrGroup;
 
 /**
  * The overview pyramid of a DGGS-Zarr store (docs/format.md, "Overviews"): {@code overviews/<d>/} groups at
- * depths from the native depth (or coarser) down, each a DGGS-Zarr group of its own with {@code cell_ids} at depth d, a {@code count}
- * of the depth-29 observations per cell and every variable aggregated by its kind (mean, mode, bitwise OR;
+ * depths from the native depth (or coarser) down, each a DGGS-Zarr group of its own with {@code cell_ids} at
+ * depth d, a {@code count} of the depth-29 observations per cell and every variable aggregated by its kind (mean, mode, bitwise OR;
  * embeddings as the re-quantised mean of their dequantised vectors).
  *
  * <p>The native depth is the depth whose cell edge is just below the median spacing of the observations,
