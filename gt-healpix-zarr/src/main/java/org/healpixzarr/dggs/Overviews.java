@@ -53,7 +53,7 @@ public final class Overviews {
     /** Bytes of finished level cells buffered before they are written (at least one chunk per level). */
     private static final long OUTPUT_BUDGET = 8L << 20;
     private static final int MAX_SCAN = 1 << 16;
-    /** A level is written only if it has at most 1 / MIN_REDUCTION of the store's cells (or is the coarse stop). */
+    /** By default the finest level has at most 1 / MIN_REDUCTION of the store's cells (docs/format.md, "Levels"). */
     static final int MIN_REDUCTION = 2;
 
     private Overviews() {}
@@ -356,22 +356,18 @@ public final class Overviews {
         if (Double.isNaN(spacing) || depth == 0) return new Result(depth, spacing, new int[0], new long[0]);
         int nat = Math.min(nativeDepthFor(spacing), depth - 1);
         long[] cellsAt = countCells(src, n, depth, nat, chunkCells);
-        int stop;
-        if (minDepth != null) {
-            stop = Math.max(0, Math.min(minDepth, nat));
-        } else {
-            stop = nat;
-            while (stop > 0 && cellsAt[stop] > chunkCells) stop--;
+        // the finest level: --max-depth, else the first depth with at most half as many cells as observations (but
+        // not coarser than --min-depth); the coarsest: --min-depth, else the first from there that fits in one chunk
+        int min = minDepth == null ? 0 : Math.max(0, Math.min(minDepth, nat));
+        int first = maxDepth != null ? Math.max(0, Math.min(maxDepth, nat)) : firstLevel(cellsAt, n, nat, min);
+        if (first < min) {
+            throw new IllegalArgumentException("minimum depth " + minDepth + " is finer than maximum depth " + maxDepth);
         }
-        int first;
-        if (maxDepth != null) {
-            first = Math.max(0, Math.min(maxDepth, nat));
-            if (minDepth != null && stop > first) {
-                throw new IllegalArgumentException("minimum depth " + minDepth + " is finer than maximum depth " + maxDepth);
-            }
-            stop = Math.min(stop, first);
+        int stop = first;
+        if (minDepth != null) {
+            stop = min;
         } else {
-            first = firstLevel(cellsAt, n, nat, stop);
+            while (stop > 0 && cellsAt[stop] > chunkCells) stop--;
         }
         int levels = first - stop + 1;
         int[] depths = new int[levels];
@@ -392,15 +388,15 @@ public final class Overviews {
     }
 
     /**
-     * The finest level written: the finest depth from {@code nat} to {@code stop} whose cells number at most half the
-     * {@code observations} ({@link #MIN_REDUCTION}), else {@code stop}. A finer level would be little more than a copy
+     * The finest level written by default: the finest depth from {@code nat} down to {@code min} whose cells number at
+     * most half the {@code observations} ({@link #MIN_REDUCTION}), else {@code min}. A finer level would be little more than a copy
      * of the data (observations about one per cell where the cells are smaller than the spacing): twice the bytes,
      * hardly fewer reads, and cells smaller than the spacing draw with holes between them, where nearest-observation
      * sampling of the store itself draws none.
      */
-    static int firstLevel(long[] cellsAt, long observations, int nat, int stop) {
+    static int firstLevel(long[] cellsAt, long observations, int nat, int min) {
         int first = nat;
-        while (first > stop && cellsAt[first] * MIN_REDUCTION > observations) first--;
+        while (first > min && cellsAt[first] * MIN_REDUCTION > observations) first--;
         return first;
     }
 
