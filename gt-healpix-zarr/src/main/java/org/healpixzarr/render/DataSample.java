@@ -9,8 +9,9 @@ import org.healpixzarr.zarr.DataType;
 
 /**
  * A bounded sample of a variable's valid values, to derive colour ranges and the classes present when the
- * metadata does not give them: all the cells of the store's coarsest overview level if it has one and it is
- * small, otherwise windows of rows spread evenly over the store (or over that level). Fill values, NaN and the
+ * metadata does not give them: every observation of a store of at most {@value #MAX_ROWS} cells; otherwise all the
+ * cells of the store's coarsest overview level if it has one and it is small, else windows of rows spread evenly
+ * over that level (or over the store without overviews). Fill values, NaN and the
  * float fill of EarthCARE products (|v| ≥ 9e36) are left out. Stateless.
  */
 final class DataSample {
@@ -25,7 +26,7 @@ final class DataSample {
      * dequantisation scale ({@link Dequantisation}), the dequantised values.
      */
     static double[][] values(DggsStore store, String variable) throws IOException, DataException {
-        DggsStore level = coarsest(store);
+        DggsStore level = source(store);
         VariableInfo v = level.variable(variable);
         String scaleVar = Dequantisation.scaleVariable(level, variable);
         VariableInfo sv = scaleVar == null ? null : level.variable(scaleVar);
@@ -53,10 +54,13 @@ final class DataSample {
         return out;
     }
 
-    /** The store's coarsest overview level, or the store itself. */
-    static DggsStore coarsest(DggsStore store) throws IOException, DataException {
+    /**
+     * Where the sample is read: the store itself if it fits in the sample (its levels aggregate: a mean narrows the
+     * range, a bitwise OR makes codes no observation has), else its coarsest overview level, else the store.
+     */
+    static DggsStore source(DggsStore store) throws IOException, DataException {
         int[] d = store.overviewDepths();
-        return d.length == 0 ? store : store.overview(d[d.length - 1]);
+        return d.length == 0 || store.cellCount() <= MAX_ROWS ? store : store.overview(d[d.length - 1]);
     }
 
     /** Row windows [from, to) spread over {@code n} rows, {@link #MAX_ROWS} rows in all at most. */

@@ -27,8 +27,9 @@ import org.healpixzarr.dggs.VariableKind;
  * <ul>
  * <li>single-band quantities: the colour maps {@code viridis} (default), {@code magma}, {@code inferno},
  *     {@code plasma}, {@code cividis}, {@code greys}. Range: {@code valid_min}/{@code valid_max}, else
- *     {@code valid_range}, else {@code actual_range}, else the 2nd–98th percentiles of the data (of the store's
- *     coarsest overview level if it has one, else of up to 65,536 cells spread over the store);</li>
+ *     {@code valid_range}, else {@code actual_range}, else the 2nd–98th percentiles of the data (of every
+ *     observation of a store of at most 65,536 cells, else of its coarsest overview level if it has one, else of
+ *     up to 65,536 cells spread over the store);</li>
  * <li>multi-band quantities: {@code pca} (default, when the array has a {@code pca} attribute), then
  *     {@code band0}, {@code band1}, … (viridis over one band, range per band); {@link #find} also takes
  *     {@code <colour map>:band<N>};</li>
