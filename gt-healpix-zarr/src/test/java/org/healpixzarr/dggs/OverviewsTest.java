@@ -140,16 +140,14 @@ class OverviewsTest {
         try (DggsStore s = DggsStore.open(p)) {
             int[] depths = s.overviewDepths();
             assertTrue(depths.length >= 3, "several levels: " + java.util.Arrays.toString(depths));
-            long n0 = s.cellCount();
-            long[] all = s.readCellIds(0, n0);
+            long n = s.cellCount();
+            long[] ids = s.readCellIds(0, n);
             if (fromNative) {
                 assertEquals(s.nativeDepth(), depths[0]);
             } else { // first level rule: the finest depth ≤ native with at most half as many cells as observations
                 assertTrue(depths[0] <= s.nativeDepth());
-                assertTrue(2 * java.util.Arrays.stream(all).map(id -> HealpixGrid.parent(id, 29, depths[0])).distinct().count() <= n0);
-                if (depths[0] < s.nativeDepth()) {
-                    assertTrue(2 * java.util.Arrays.stream(all).map(id -> HealpixGrid.parent(id, 29, depths[0] + 1)).distinct().count() > n0);
-                }
+                assertTrue(2 * cellsAt(ids, depths[0]) <= n);
+                if (depths[0] < s.nativeDepth()) assertTrue(2 * cellsAt(ids, depths[0] + 1) > n);
             }
             for (int i = 1; i < depths.length; i++) assertEquals(depths[i - 1] - 1, depths[i]);
             // stop rule: the coarsest level fits in one chunk, the one before does not
@@ -159,8 +157,6 @@ class OverviewsTest {
             try (DggsStore before = s.overview(depths[depths.length - 2])) {
                 assertTrue(before.cellCount() > 256);
             }
-            long n = n0;
-            long[] ids = all;
             float[] q = (float[]) s.read("q", 0, n);
             short[] qi = (short[]) s.read("qi", 0, n);
             double[] qd = (double[]) s.read("qd", 0, n);
@@ -174,6 +170,11 @@ class OverviewsTest {
                 }
             }
         }
+    }
+
+    /** Distinct parents at {@code depth} of depth-29 ids. */
+    private static long cellsAt(long[] ids, int depth) {
+        return java.util.Arrays.stream(ids).map(id -> HealpixGrid.parent(id, 29, depth)).distinct().count();
     }
 
     private void checkLevel(DggsStore o, int depth, long[] ids, float[] q, short[] qi, double[] qd, byte[] cls, byte[] bits,
@@ -460,8 +461,8 @@ class OverviewsTest {
         try (DggsWriter w = builder(b).overviewsFromMemory(true).build()) {
             // in several blocks, so that the rows are gathered across blocks
             Object[] cols = {d.q, d.qi, d.qd, d.cls, d.bits, d.emb, d.scales};
-            w.add(java.util.Arrays.copyOfRange(d.ids, 0, 3_000), slice(cols, 0, 3_000), 0, 3_000);
-            w.add(java.util.Arrays.copyOfRange(d.ids, 3_000, d.n), slice(cols, 3_000, d.n), 0, d.n - 3_000);
+            w.add(java.util.Arrays.copyOfRange(d.ids, 0, 3_000), slice(cols, d.n, 0, 3_000), 0, 3_000);
+            w.add(java.util.Arrays.copyOfRange(d.ids, 3_000, d.n), slice(cols, d.n, 3_000, d.n), 0, d.n - 3_000);
             w.finish();
         }
         Map<String, String> da = digest(a);
@@ -469,11 +470,11 @@ class OverviewsTest {
         assertEquals(da, digest(b));
     }
 
-    /** Rows [from, to) of every column (bands taken from the column length over {@code d.n}: 8,000 rows). */
-    private static Object[] slice(Object[] cols, int from, int to) {
+    /** Rows [from, to) of every column of {@code rows} rows (bands: the column's length / rows). */
+    private static Object[] slice(Object[] cols, int rows, int from, int to) {
         Object[] r = new Object[cols.length];
         for (int c = 0; c < cols.length; c++) {
-            int bands = java.lang.reflect.Array.getLength(cols[c]) / 8_000;
+            int bands = java.lang.reflect.Array.getLength(cols[c]) / rows;
             Object o = java.lang.reflect.Array.newInstance(cols[c].getClass().getComponentType(), (to - from) * bands);
             System.arraycopy(cols[c], from * bands, o, 0, (to - from) * bands);
             r[c] = o;
