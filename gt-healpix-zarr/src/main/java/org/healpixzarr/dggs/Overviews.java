@@ -126,16 +126,12 @@ public final class Overviews {
             throws IOException, DataException {
         long id = ids.get(row);
         double[] c = grid.center(id);
-        int d = depth - 1;
-        long p = 0;
-        for (; d >= 0; d--) {
-            p = HealpixGrid.parent(id, depth, d);
-            long lo = ids.lowerBound(HealpixGrid.firstChild(p, d, depth));
-            long hi = ids.lowerBound(HealpixGrid.childrenEnd(p, d, depth));
-            if (hi - lo >= 2) break;
-        }
-        if (d < 0) d = 0;
-        p = HealpixGrid.parent(id, depth, d);
+        // the finest depth whose cell holds another observation: the ids sharing the longest prefix with id are
+        // its neighbours in sorted order (0 when it is alone on its base face)
+        int d = 0;
+        if (row > 0) d = Math.max(d, commonDepth(id, ids.get(row - 1), depth));
+        if (row + 1 < ids.size()) d = Math.max(d, commonDepth(id, ids.get(row + 1), depth));
+        long p = HealpixGrid.parent(id, depth, d);
         long[] nb = HealpixGrid.of(ellipsoid, d).neighbours(p);
         double best = Double.POSITIVE_INFINITY;
         for (int q = -1; q < nb.length; q++) {
@@ -144,6 +140,11 @@ public final class Overviews {
             best = nearestIn(ids, grid, row, c, radius, cell, d, depth, best);
         }
         return best;
+    }
+
+    /** The finest depth whose cell holds the distinct depth-{@code depth} cells a and b; negative on different base faces. */
+    static int commonDepth(long a, long b, int depth) {
+        return depth - (63 - Long.numberOfLeadingZeros(a ^ b)) / 2 - 1;
     }
 
     /** {@code best} lowered to the distance from {@code c} to the observations of cell (d) but row's, if nearer. */

@@ -17,6 +17,8 @@ final class SortedIds {
     private final long cells;
     private final int chunkCells;
     private final long[] chunkLast;
+    private int lastChunk = -1;
+    private long[] lastIds;
     private final Map<Integer, long[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -42,12 +44,15 @@ final class SortedIds {
     }
 
     private long[] chunk(int c) throws IOException, DataException {
+        if (c == lastChunk) return lastIds; // most look-ups fall in the chunk of the previous one
         long[] v = cache.get(c);
         if (v == null) {
             long from = (long) c * chunkCells;
             v = (long[]) ids.read(new long[] {from}, new int[] {(int) Math.min(chunkCells, cells - from)});
             cache.put(c, v);
         }
+        lastChunk = c;
+        lastIds = v;
         return v;
     }
 

@@ -36,6 +36,10 @@ class OverviewsTest {
     Path dir;
 
     static final long SEED = Long.getLong("test.seed", System.nanoTime());
+
+    static {
+        System.out.println("OverviewsTest seed " + SEED + " (-Dtest.seed to replay)");
+    }
     static final int BANDS = 8;
     static final byte CLS_FILL = -127;
     static final short QI_FILL = -32768;
@@ -280,6 +284,42 @@ class OverviewsTest {
             assertTrue(Float.isNaN(actual), what + ": expected NaN, found " + actual);
         } else {
             assertTrue(Math.abs(expected - actual) <= Math.ulp(expected), what + ": expected " + expected + ", found " + actual);
+        }
+    }
+
+    /**
+     * The spacing estimate searches around each sampled observation from the finest cell holding another one, found
+     * from its neighbours in id order; that is the finest depth a scan of every depth finds (clusters, sibling cells,
+     * observations alone on their base face, the first and the last id).
+     */
+    @Test
+    void theSpacingSearchStartsAtTheFinestCellHoldingAnotherObservation() {
+        Random r = new Random(SEED + 7);
+        HealpixGrid g = HealpixGrid.of(Ellipsoid.WGS84, 29);
+        java.util.TreeSet<Long> set = new java.util.TreeSet<>();
+        for (long id : new Data(3_000, r).ids) {
+            set.add(id);
+            if (r.nextInt(10) == 0) set.add(id ^ 1); // a sibling: they share the depth-28 cell
+        }
+        set.add(g.hash(-170, -80)); // alone on its base face
+        set.add(g.hash(100, 1));
+        set.add(g.hash(100.0000001, 1)); // a pair on another face
+        long[] ids = set.stream().mapToLong(Long::longValue).toArray();
+        int n = ids.length;
+        for (int k = 0; k < 400; k++) {
+            int row = k < 2 ? k * (n - 1) : k < 5 ? java.util.Arrays.binarySearch(ids, new long[] {
+                    g.hash(-170, -80), g.hash(100, 1), g.hash(100.0000001, 1)}[k - 2]) : r.nextInt(n);
+            int expected = -1;
+            for (int d = 28; d >= 0 && expected < 0; d--) {
+                long p = HealpixGrid.parent(ids[row], 29, d);
+                int holding = 0;
+                for (long id : ids) if (HealpixGrid.parent(id, 29, d) == p) holding++;
+                if (holding >= 2) expected = d;
+            }
+            int found = 0;
+            if (row > 0) found = Math.max(found, Overviews.commonDepth(ids[row], ids[row - 1], 29));
+            if (row + 1 < n) found = Math.max(found, Overviews.commonDepth(ids[row], ids[row + 1], 29));
+            assertEquals(Math.max(0, expected), found, "row " + row + " of " + n + ", id " + ids[row] + ", seed " + SEED);
         }
     }
 
