@@ -52,6 +52,7 @@ import org.healpixzarr.zarr.DataType;
  * conversion fails after partitions were written, they are deleted.
  */
 public final class TesseraConverter {
+    private static final System.Logger LOG = System.getLogger(TesseraConverter.class.getName());
     /** Depth of the partition cells. */
     public static final int PARTITION_DEPTH = 8;
     private static final int DEPTH = HealpixGrid.MAX_DEPTH;
@@ -63,6 +64,14 @@ public final class TesseraConverter {
      * generation and never copied by the collector, without wasting most of a region.
      */
     private static final int CHUNK = chunkRows(Runtime.getRuntime().maxMemory());
+
+    /**
+     * The embeddings are stored compressed (zstd level 1, like the other arrays) only if that makes their bytes at
+     * most this fraction of the raw bytes on the run's PCA sample; otherwise without compression, in the store and
+     * its overview levels. Quantised embeddings are close to random bytes: on the synthetic tiles zstd saves about 6 %
+     * of them for a quarter of the conversion's CPU time (docs/performance.md).
+     */
+    static final double MAX_EMBEDDING_RATIO = 0.9;
 
     /** Embedding bytes per block of rows read at once (the buffers are reused from tile to tile). */
     private static final int BLOCK_BYTES = 4 << 20;
@@ -160,6 +169,10 @@ public final class TesseraConverter {
             }
         }
         EmbeddingPca pca = sample.size() >= 2 ? EmbeddingPca.of(sample.values(), sample.scales(), sample.size(), BANDS) : null;
+        double ratio = zstdRatio(sample.values(), sample.size() * BANDS);
+        boolean compressEmbeddings = ratio <= MAX_EMBEDDING_RATIO;
+        LOG.log(System.Logger.Level.INFO, "embeddings {0}: zstd level 1 gives {1} of the bytes of the run''s sample",
+                compressEmbeddings ? "compressed" : "stored uncompressed", String.format(java.util.Locale.ROOT, "%.3f", ratio));
         // conversion order: by the partition of the tile centre (nested ids: a space-filling curve), then name, so
         // that partitions are completed early; after the last tile that may write to a partition, it is finished
         // in the background and its memory released
@@ -187,7 +200,7 @@ public final class TesseraConverter {
             }
         }
         Files.createDirectories(out);
-        State st = new State(o, out, pca, chunkRows);
+        State st = new State(o, out, pca, compressEmbeddings, chunkRows);
         boolean ok = false;
         try {
             for (int k = 0; k < order.size(); k++) {
@@ -283,10 +296,20 @@ public final class TesseraConverter {
         }
     }
 
+    /** Compressed size / size of {@code values[0, len)} with zstd level 1 (1 for no bytes). */
+    static double zstdRatio(byte[] values, int len) {
+        if (len == 0) return 1;
+        byte[] dst = new byte[(int) com.github.luben.zstd.Zstd.compressBound(len)];
+        long n = com.github.luben.zstd.Zstd.compressByteArray(dst, 0, dst.length, values, 0, len, 1);
+        if (com.github.luben.zstd.Zstd.isError(n)) throw new IllegalStateException(com.github.luben.zstd.Zstd.getErrorName(n));
+        return (double) n / len;
+    }
+
     private static final class State {
         final Options o;
         final Path out;
         final EmbeddingPca pca;
+        final boolean compressEmbeddings;
         final TreeMap<Long, DggsWriter> writers = new TreeMap<>();
         final TreeMap<Long, Pending> pending = new TreeMap<>();
         final TreeMap<Long, java.util.concurrent.Future<WriteReport>> finished = new TreeMap<>();
@@ -315,10 +338,11 @@ public final class TesseraConverter {
 
         final int chunk;
 
-        State(Options o, Path out, EmbeddingPca pca, int chunk) {
+        State(Options o, Path out, EmbeddingPca pca, boolean compressEmbeddings, int chunk) {
             this.o = o;
             this.out = out;
             this.pca = pca;
+            this.compressEmbeddings = compressEmbeddings;
             this.chunk = chunk;
         }
 
@@ -556,7 +580,9 @@ public final class TesseraConverter {
             facts.put("dataset", "tessera-" + year);
             facts.put("partition", partition);
             facts.put("year", year);
-            return DggsWriter.builder(out.resolve(partitionName(year, part))).zstdLevel(1) // high-entropy int8: level 1 measured +19% throughput for +10% bytes vs level 3 (docs/performance.md)
+            DggsWriter.Builder b = DggsWriter.builder(out.resolve(partitionName(year, part)));
+            if (!compressEmbeddings) b.uncompressed("embeddings");
+            return b.zstdLevel(1) // high-entropy int8: level 1 measured +19% throughput for +10% bytes vs level 3 (docs/performance.md)
                     .variable(new VariableSpec("embeddings", DataType.INT8, BANDS, null, embeddingAttributes(), VariableKind.QUANTITY))
                     .variable(new VariableSpec("scales", DataType.FLOAT32, 1, null,
                             ordered("long_name", "dequantisation scale of the embedding"), VariableKind.QUANTITY))

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.healpixzarr.CollisionException;
 import org.healpixzarr.DataException;
@@ -65,6 +66,7 @@ public final class DggsWriter implements AutoCloseable {
     private final int chunkCells;
     private final int shardCells;
     private final int zstdLevel;
+    private final Set<String> uncompressed;
     private final boolean overviewsFromMemory;
     private final int recordBytes;
     private final Instant created;
@@ -98,6 +100,7 @@ public final class DggsWriter implements AutoCloseable {
         this.chunkCells = b.chunkCells;
         this.shardCells = b.chunkCells * b.shardChunks;
         this.zstdLevel = b.zstdLevel;
+        this.uncompressed = Set.copyOf(b.uncompressed);
         this.overviewsFromMemory = b.overviewsFromMemory;
         this.created = b.created;
         int r = 0;
@@ -129,6 +132,7 @@ public final class DggsWriter implements AutoCloseable {
         private int zstdLevel = 3;
         private Instant created;
         private boolean overviewsFromMemory;
+        private final java.util.Set<String> uncompressed = new java.util.HashSet<>();
 
         private Builder(Path target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -191,8 +195,23 @@ public final class DggsWriter implements AutoCloseable {
          */
         public Builder overviewsFromMemory(boolean b) { this.overviewsFromMemory = b; return this; }
 
-        /** Creates the writer; nothing is written before the first spill or {@link DggsWriter#finish()}. */
+        /**
+         * Stores the chunks of a declared variable without compression (inner chunks {@code bytes} only), and its
+         * overview levels too: for high-entropy data, where zstd would cost CPU time for little saving.
+         */
+        public Builder uncompressed(String variable) { uncompressed.add(Objects.requireNonNull(variable)); return this; }
+
+        /**
+         * Creates the writer; nothing is written before the first spill or {@link DggsWriter#finish()}.
+         *
+         * @throws IllegalArgumentException if a variable given to {@link #uncompressed} is not declared
+         */
         public DggsWriter build() {
+            for (String u : uncompressed) {
+                if (variables.stream().noneMatch(v -> v.name().equals(u))) {
+                    throw new IllegalArgumentException("uncompressed variable '" + u + "' is not declared");
+                }
+            }
             return new DggsWriter(this);
         }
     }
@@ -931,7 +950,7 @@ public final class DggsWriter implements AutoCloseable {
                     : ArrayMetadata.builder(new long[] {cells, v.bands()}, v.dataType())
                             .chunkShape(chunkCells, v.bands()).shardShape(shardCells, v.bands())
                             .dimensionNames(DggsConvention.DIMENSION, v.name() + "_band");
-            md.compression(Compression.ZSTD, zstdLevel).attributes(a);
+            md.compression(uncompressed.contains(v.name()) ? Compression.NONE : Compression.ZSTD, zstdLevel).attributes(a);
             md.fillValue(v.fillValue() != null ? v.fillValue() : defaultFill(v.dataType()));
             arrays[1 + i] = ZarrArray.create(store, v.name(), md.build());
         }

@@ -176,6 +176,54 @@ class TesseraConversionTest {
         }
     }
 
+    /**
+     * zstd is applied to the embeddings only where it pays ({@link TesseraConverter#MAX_EMBEDDING_RATIO} on the run's
+     * sample): the near-random synthetic vectors are stored uncompressed, in the store and every overview level,
+     * while cell ids and scales keep zstd; the same tiles with low-entropy vectors get zstd on the embeddings too.
+     * Both read back through the same API (the round trip above reads the uncompressed ones).
+     */
+    @Test
+    void embeddingsAreCompressedOnlyWhereZstdPays() throws Exception {
+        Path random = dir.resolve("random");
+        TesseraConverter.convert(samples(), random, new TesseraConverter.Options(2024, null, false, 512L << 20, null));
+        assertEmbeddingCompression(random, org.healpixzarr.zarr.Compression.NONE);
+        Path flat = copy("flat");
+        for (Path npy : Files.walk(flat).filter(p -> p.toString().endsWith(".npy") && !p.toString().endsWith("_scales.npy")).toList()) {
+            byte[] b = Files.readAllBytes(npy);
+            int data = 10 + ((b[8] & 0xff) | (b[9] & 0xff) << 8); // .npy 1.0: magic, version, header length, header
+            for (int i = data; i < b.length; i++) b[i] = (byte) (((i - data) / 128 % 5) - 2); // one of 5 constant vectors
+            Files.write(npy, b);
+        }
+        assertTrue(TesseraConverter.zstdRatio(Files.readAllBytes(tileDir(flat, "grid_0.15_52.05").resolve("grid_0.15_52.05.npy")),
+                20_000) < 0.1);
+        Path low = dir.resolve("low");
+        TesseraConverter.convert(flat, low, new TesseraConverter.Options(2024, null, false, 512L << 20, null));
+        assertEmbeddingCompression(low, org.healpixzarr.zarr.Compression.ZSTD);
+    }
+
+    static void assertEmbeddingCompression(Path out, org.healpixzarr.zarr.Compression expected) throws Exception {
+        List<Path> stores = Files.list(out).filter(p -> p.toString().endsWith(".zarr")).sorted().toList();
+        assertFalse(stores.isEmpty());
+        int levels = 0;
+        for (Path p : stores) {
+            org.healpixzarr.zarr.FileSystemStore fs = new org.healpixzarr.zarr.FileSystemStore(p);
+            List<String> prefixes = new java.util.ArrayList<>(List.of(""));
+            try (DggsStore s = DggsStore.open(p)) {
+                for (int d : s.overviewDepths()) prefixes.add("overviews/" + d + "/");
+            }
+            for (String pre : prefixes) {
+                assertEquals(expected, org.healpixzarr.zarr.ZarrArray.open(fs, pre + "embeddings").metadata().compression(), p + " " + pre);
+                for (String other : List.of("scales", "cell_ids")) {
+                    assertEquals(org.healpixzarr.zarr.Compression.ZSTD,
+                            org.healpixzarr.zarr.ZarrArray.open(fs, pre + other).metadata().compression(), p + " " + pre + other);
+                }
+                levels++;
+            }
+            assertTrue(DggsValidator.validate(p).valid(), DggsValidator.validate(p).problems().toString());
+        }
+        assertTrue(levels > stores.size(), "some overview levels checked");
+    }
+
     @Test
     void chunksFillOneHeapRegion() {
         assertEquals(32_767, TesseraConverter.chunkRows(6_320_816_128L)); // 24 GB machine: 4 MiB regions
