@@ -657,27 +657,39 @@ public final class DggsWriter implements AutoCloseable {
         Path idsFile = spillDir.resolve("run-" + runNo + ".ids");
         Path recFile = spillDir.resolve("run-" + runNo + ".rec");
         ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        try (OutputStream out = Files.newOutputStream(idsFile)) {
-            for (int i = 0; i < valid; i++) {
+        writeIds(idsFile, keys, valid, buf);
+        writeRecords(recFile, source, rows, valid, buf);
+        runs.add(new Run(idsFile, recFile, valid));
+        LOG.log(System.Logger.Level.DEBUG, "spilled run {0}: {1} observations", runNo, valid);
+        blocks.clear();
+        bufferedBytes = 0;
+    }
+
+    // the loops of a spill and of its merge are small methods of their own: a large method running a long loop is
+    // compiled on-stack by C2 as a whole, several times, which cost seconds of compilation in a cold process
+
+    private static void writeIds(Path file, long[] keys, int n, ByteBuffer buf) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < n; i++) {
                 if (buf.remaining() < 8) flush(buf, out);
                 buf.putLong(keys[i]);
             }
             flush(buf, out);
         }
+    }
+
+    /** The records of rows {@code rows[0, n)}: each variable's values of the row, little-endian, in declaration order. */
+    private void writeRecords(Path file, BlockRows source, int[] rows, int n, ByteBuffer buf) throws IOException {
         int nv = variables.size();
         int[] bands = new int[nv];
         for (int v = 0; v < nv; v++) bands[v] = variables.get(v).bands();
-        try (OutputStream out = Files.newOutputStream(recFile)) {
-            for (int i = 0; i < valid; i++) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < n; i++) {
                 if (buf.remaining() < recordBytes) flush(buf, out);
                 for (int v = 0; v < nv; v++) source.putBytes(v, bands[v], rows[i], buf);
             }
             flush(buf, out);
         }
-        runs.add(new Run(idsFile, recFile, valid));
-        LOG.log(System.Logger.Level.DEBUG, "spilled run {0}: {1} observations", runNo, valid);
-        blocks.clear();
-        bufferedBytes = 0;
     }
 
     private static void flush(ByteBuffer buf, OutputStream out) throws IOException {
@@ -831,9 +843,34 @@ public final class DggsWriter implements AutoCloseable {
      */
     private WriteReport finishFromRuns() throws IOException, DataException {
         spillBuffered();
-        long last = -1, cells = 0, cellsWithCollision = 0, lastCounted = -1, firstSeen = 0;
         ChunkIndex index = new ChunkIndex(chunkCells);
         Bounds bounds = new Bounds(ellipsoid, depth);
+        long[] counts = scanRuns(index, bounds);
+        int n = Math.toIntExact(counts[0]);
+        try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
+            Store store = atomic.store();
+            ZarrArray[] arrays = createArrays(store, n);
+            int nv = variables.size();
+            ZarrArray.RowAppender[] w = new ZarrArray.RowAppender[nv + 1];
+            try {
+                for (int a = 0; a <= nv; a++) w[a] = arrays[a].appender();
+                writeMerged(w, Math.max(1, Math.min(chunkCells, n)));
+                for (ZarrArray.RowAppender x : w) x.finish();
+            } finally {
+                for (ZarrArray.RowAppender x : w) if (x != null) x.close();
+            }
+            return complete(atomic, store, n, rowsAdded - rowsWithoutCell - n, counts[1], index, bounds);
+        }
+    }
+
+    /**
+     * First merge of the runs, ids only: the distinct cells into {@code index} and {@code bounds}.
+     *
+     * @return {distinct cells, cells with a collision}
+     * @throws CollisionException on a collision under {@link DuplicatePolicy#FAIL}
+     */
+    private long[] scanRuns(ChunkIndex index, Bounds bounds) throws IOException, CollisionException {
+        long last = -1, cells = 0, cellsWithCollision = 0, lastCounted = -1, firstSeen = 0;
         try (Merger m = new Merger(false)) {
             while (m.next()) {
                 long id = m.id;
@@ -852,53 +889,44 @@ public final class DggsWriter implements AutoCloseable {
                 bounds.accept(id);
             }
         }
-        int n = Math.toIntExact(cells);
-        try (AtomicStoreWriter atomic = AtomicStoreWriter.begin(target)) {
-            Store store = atomic.store();
-            ZarrArray[] arrays = createArrays(store, n);
-            int nv = variables.size();
-            ZarrArray.RowAppender[] w = new ZarrArray.RowAppender[nv + 1];
-            try {
-                for (int a = 0; a <= nv; a++) w[a] = arrays[a].appender();
-                int chunk = Math.max(1, Math.min(chunkCells, n));
-                long[] ids = new long[chunk];
-                int[] nb = new int[nv];
-                byte[][] bytes = new byte[nv][];
-                Object[] values = new Object[nv];
-                for (int v = 0; v < nv; v++) {
-                    VariableSpec spec = variables.get(v);
-                    nb[v] = spec.bytesPerCell();
-                    bytes[v] = new byte[chunk * nb[v]];
-                    values[v] = spec.dataType().newArray(chunk * spec.bands());
-                }
-                byte[] skip = new byte[recordBytes];
-                int fill = 0;
-                boolean any = false;
-                long prev = -1;
-                try (Merger m = new Merger(true)) {
-                    while (m.next()) {
-                        RunReader rec = m.records();
-                        if (any && m.id == prev) {
-                            rec.read(skip, 0, recordBytes); // a later observation of a cell: dropped
-                            continue;
-                        }
-                        any = true;
-                        prev = m.id;
-                        ids[fill] = m.id;
-                        for (int v = 0; v < nv; v++) rec.read(bytes[v], fill * nb[v], nb[v]);
-                        if (++fill == chunk) {
-                            appendChunk(w, ids, bytes, values, fill);
-                            fill = 0;
-                        }
-                    }
-                }
-                if (fill > 0) appendChunk(w, ids, bytes, values, fill);
-                for (ZarrArray.RowAppender x : w) x.finish();
-            } finally {
-                for (ZarrArray.RowAppender x : w) if (x != null) x.close();
-            }
-            return complete(atomic, store, n, rowsAdded - rowsWithoutCell - n, cellsWithCollision, index, bounds);
+        return new long[] {cells, cellsWithCollision};
+    }
+
+    /** Second merge, with the records: the first observation of every cell to the appenders, {@code chunk} cells at a time. */
+    private void writeMerged(ZarrArray.RowAppender[] w, int chunk) throws IOException {
+        int nv = variables.size();
+        long[] ids = new long[chunk];
+        int[] nb = new int[nv];
+        byte[][] bytes = new byte[nv][];
+        Object[] values = new Object[nv];
+        for (int v = 0; v < nv; v++) {
+            VariableSpec spec = variables.get(v);
+            nb[v] = spec.bytesPerCell();
+            bytes[v] = new byte[chunk * nb[v]];
+            values[v] = spec.dataType().newArray(chunk * spec.bands());
         }
+        byte[] skip = new byte[recordBytes];
+        int fill = 0;
+        boolean any = false;
+        long prev = -1;
+        try (Merger m = new Merger(true)) {
+            while (m.next()) {
+                RunReader rec = m.records();
+                if (any && m.id == prev) {
+                    rec.read(skip, 0, recordBytes); // a later observation of a cell: dropped
+                    continue;
+                }
+                any = true;
+                prev = m.id;
+                ids[fill] = m.id;
+                for (int v = 0; v < nv; v++) rec.read(bytes[v], fill * nb[v], nb[v]);
+                if (++fill == chunk) {
+                    appendChunk(w, ids, bytes, values, fill);
+                    fill = 0;
+                }
+            }
+        }
+        if (fill > 0) appendChunk(w, ids, bytes, values, fill);
     }
 
     /** Appends the next {@code n} cells to every array: the ids, and the variables decoded from little-endian bytes. */

@@ -105,6 +105,21 @@ public record Landmask(int width, int height, byte[] values, double tiepointX, d
             throw new FormatException(DataException.describe(where, "TIFF with too few strips or tiles",
                     (long) across * down, offsets.length, null));
         }
+        byte[] out = decode(where, b, new int[] {w, h, bw, bh, across, down}, tiled, offsets, counts, compression == 1, predictor == 2);
+        if (planar != 1 && planar != 2) throw new FormatException(DataException.describe(where, "unsupported planar configuration", "1", planar, null));
+        double[] tp = dtags.get(TIEPOINT);
+        boolean hasTp = tp != null && tp.length >= 6 && tp[0] == 0 && tp[1] == 0;
+        return new Landmask(w, h, out, hasTp ? tp[3] : Double.NaN, hasTp ? tp[4] : Double.NaN);
+    }
+
+    /**
+     * The pixels of the strips or tiles, {@code dims} = {width, height, block width, block height, blocks across,
+     * blocks down}. Its own method (and one per block): the loops of a large method are compiled on-stack as a
+     * whole, which cost most of a second of C2 time per process.
+     */
+    private static byte[] decode(String where, ByteBuffer b, int[] dims, boolean tiled, long[] offsets, long[] counts,
+                                 boolean raw, boolean predictor) throws DataException {
+        int w = dims[0], h = dims[1], bw = dims[2], bh = dims[3], across = dims[4], down = dims[5];
         byte[] out = new byte[Math.multiplyExact(w, h)];
         byte[] block = new byte[bw * bh];
         Inflater inf = new Inflater();
@@ -113,26 +128,10 @@ public record Landmask(int width, int height, byte[] values, double tiepointX, d
                 for (int bx = 0; bx < across; bx++) {
                     int k = by * across + bx;
                     int rows = tiled ? bh : Math.min(bh, h - by * bh);
-                    int len = bw * rows;
-                    byte[] raw = new byte[(int) counts[k]];
-                    b.get((int) offsets[k], raw);
-                    if (compression == 1) {
-                        if (raw.length < len) throw new CorruptDataException(DataException.describe(where, "short TIFF strip", len, raw.length, null));
-                        System.arraycopy(raw, 0, block, 0, len);
-                    } else {
-                        inf.reset();
-                        inf.setInput(raw);
-                        int got = 0;
-                        while (got < len && !inf.finished()) {
-                            int r = inf.inflate(block, got, len - got);
-                            if (r == 0 && (inf.needsInput() || inf.needsDictionary())) break;
-                            got += r;
-                        }
-                        if (got < len) throw new CorruptDataException(DataException.describe(where, "short deflate block in TIFF", len + " bytes", got + " bytes", null));
-                    }
-                    if (predictor == 2) {
-                        for (int r = 0; r < rows; r++) for (int c = 1; c < bw; c++) block[r * bw + c] += block[r * bw + c - 1];
-                    }
+                    byte[] data = new byte[(int) counts[k]];
+                    b.get((int) offsets[k], data);
+                    block(where, data, raw ? null : inf, block, bw * rows);
+                    if (predictor) undoPredictor(block, rows, bw);
                     for (int r = 0; r < rows; r++) {
                         int y = by * bh + r;
                         if (y >= h) break;
@@ -141,15 +140,37 @@ public record Landmask(int width, int height, byte[] values, double tiepointX, d
                     }
                 }
             }
-        } catch (DataFormatException e) {
-            throw new CorruptDataException(DataException.describe(where, "corrupt deflate data in TIFF", null, e.getMessage(), null), e);
         } finally {
             inf.end();
         }
-        if (planar != 1 && planar != 2) throw new FormatException(DataException.describe(where, "unsupported planar configuration", "1", planar, null));
-        double[] tp = dtags.get(TIEPOINT);
-        boolean hasTp = tp != null && tp.length >= 6 && tp[0] == 0 && tp[1] == 0;
-        return new Landmask(w, h, out, hasTp ? tp[3] : Double.NaN, hasTp ? tp[4] : Double.NaN);
+        return out;
+    }
+
+    /** One strip or tile's {@code len} bytes into {@code block}: copied ({@code inf} null) or inflated. */
+    private static void block(String where, byte[] data, Inflater inf, byte[] block, int len) throws DataException {
+        if (inf == null) {
+            if (data.length < len) throw new CorruptDataException(DataException.describe(where, "short TIFF strip", len, data.length, null));
+            System.arraycopy(data, 0, block, 0, len);
+            return;
+        }
+        inf.reset();
+        inf.setInput(data);
+        int got = 0;
+        try {
+            while (got < len && !inf.finished()) {
+                int r = inf.inflate(block, got, len - got);
+                if (r == 0 && (inf.needsInput() || inf.needsDictionary())) break;
+                got += r;
+            }
+        } catch (DataFormatException e) {
+            throw new CorruptDataException(DataException.describe(where, "corrupt deflate data in TIFF", null, e.getMessage(), null), e);
+        }
+        if (got < len) throw new CorruptDataException(DataException.describe(where, "short deflate block in TIFF", len + " bytes", got + " bytes", null));
+    }
+
+    /** Horizontal differencing (predictor 2) undone, row by row. */
+    private static void undoPredictor(byte[] block, int rows, int bw) {
+        for (int r = 0; r < rows; r++) for (int c = 1; c < bw; c++) block[r * bw + c] += block[r * bw + c - 1];
     }
 
     private static long one(String where, Map<Integer, long[]> tags, int tag, long dflt) throws FormatException {
