@@ -5,7 +5,8 @@
 # Generated with the shared make_tessera.py (Debian python3-numpy python3-pyproj python3-gdal), converted with
 # the jar; prints input MB, wall s, CPU s (user + sys), "MB/s per CPU s" (input / CPU time: the historical "MB/s per
 # core" of docs/performance.md), "MB/s per core (wall)" (input / (wall x cores the JVM may use)), peak RSS (GNU time)
-# and the 1-minute load average before the run (the machine is shared: CPU time inflates under load).
+# and the 1-minute load average before the run (the machine is shared: CPU time inflates under load); then the steady
+# rate: each input converted again and again in one JVM, with the median "MB/s per CPU s" of the 4th run on.
 # Usage: [BIG=1] bench/tessera_tiles.sh [WORKDIR] [RUNS]   (RUNS of each input, default 3; BIG=1 adds a 6 x 6 block)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,31 +61,43 @@ for i in $(seq 1 "$RUNS"); do run one-tile "$WORK/one"; done
 for i in $(seq 1 "$RUNS"); do run 3x3-tiles "$WORK/block"; done
 if [ "${BIG:-0}" = 1 ]; then for i in $(seq 1 "$RUNS"); do run 6x6-tiles "$WORK/big"; done; fi
 
-# the same 3 x 3 conversion repeated in one JVM: the first run pays start-up (class loading, JIT compilation, heap
-# growth), the later ones show the steady rate that a long conversion (many tiles) approaches
+# the steady rate: the same conversion repeated in one JVM (a one-tile and a 3 x 3 run, each in its own JVM). The
+# first runs pay start-up (class loading, JIT compilation, heap growth); from the 4th on, the runs show the rate a
+# long conversion (many tiles) approaches. CPU time is the whole process's (every thread, JIT and GC included) over
+# the run; the output is deleted between runs, outside the measured time.
 cat > "$WORK/TesseraWarm.java" <<'JAVA'
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import org.healpixzarr.convert.TesseraConverter;
 public class TesseraWarm {
     public static void main(String[] a) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        double mb = Double.parseDouble(a[2]);
-        for (int i = 1; i <= Integer.parseInt(a[3]); i++) {
-            Path out = Path.of(a[1]);
+        String name = a[0];
+        double mb = Double.parseDouble(a[3]);
+        int runs = Integer.parseInt(a[4]);
+        double[] rate = new double[runs];
+        for (int i = 1; i <= runs; i++) {
+            Path out = Path.of(a[2]);
             long c0 = os.getProcessCpuTime(), t0 = System.nanoTime();
-            TesseraConverter.convert(Path.of(a[0]), out, new TesseraConverter.Options(2024, null, false, 256L << 20, null));
+            TesseraConverter.convert(Path.of(a[1]), out, new TesseraConverter.Options(2024, null, false, 256L << 20, null));
             double cpu = (os.getProcessCpuTime() - c0) / 1e9, wall = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("| 3x3-tiles, run %d in one JVM | %.1f | %.2f | %.2f | %.1f | %.1f |%n", i, mb, wall, cpu, mb / wall, mb / cpu);
+            rate[i - 1] = mb / cpu;
+            System.out.printf("| %s, run %d in one JVM | %.1f | %.2f | %.2f | %.1f | %.1f |%n", name, i, mb, wall, cpu, mb / wall, mb / cpu);
             try (var s = Files.walk(out)) { for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p); }
         }
+        double[] steady = Arrays.copyOfRange(rate, 3, runs);
+        Arrays.sort(steady);
+        System.out.printf("| %s, runs 4-%d: median (min-max) | | | | | **%.1f** (%.1f-%.1f) |%n", name, runs,
+                steady[steady.length / 2], steady[0], steady[steady.length - 1]);
     }
 }
 JAVA
-block_mb=$(find "$WORK/block/global_0.1_degree_representation" -name '*.npy' -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1e6}')
+mb_of() { find "$1/global_0.1_degree_representation" -name '*.npy' -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1e6}'; }
 echo
 echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per CPU s |"
 echo "|---|---|---|---|---|---|"
-java -cp "$JAR" "$WORK/TesseraWarm.java" "$WORK/block" "$WORK/warm.out" "$block_mb" 4 2> "$WORK/warm.err"
+java -cp "$JAR" "$WORK/TesseraWarm.java" one-tile "$WORK/one" "$WORK/warm.out" "$(mb_of "$WORK/one")" 12 2> "$WORK/warm-one.err"
+java -cp "$JAR" "$WORK/TesseraWarm.java" 3x3-tiles "$WORK/block" "$WORK/warm.out" "$(mb_of "$WORK/block")" 9 2> "$WORK/warm.err"

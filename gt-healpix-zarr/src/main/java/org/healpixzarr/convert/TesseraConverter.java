@@ -66,12 +66,19 @@ public final class TesseraConverter {
     private static final int CHUNK = chunkRows(Runtime.getRuntime().maxMemory());
 
     /**
-     * The embeddings are stored compressed (zstd level 1, like the other arrays) only if that makes their bytes at
-     * most this fraction of the raw bytes on the run's PCA sample; otherwise without compression, in the store and
-     * its overview levels. Quantised embeddings are close to random bytes: on the synthetic tiles zstd saves about 6 %
-     * of them for a quarter of the conversion's CPU time (docs/performance.md).
+     * The embeddings are compressed at zstd level 1, like the other arrays, only if that makes their bytes at most this
+     * fraction of the raw bytes on the run's PCA sample; otherwise at {@link #FAST_EMBEDDING_LEVEL}, in the store and
+     * its overview levels. Quantised embeddings are close to random bytes: on the synthetic tiles level 1 saves about
+     * 6 % of them at a quarter of the speed of the fast level (docs/performance.md).
      */
     static final double MAX_EMBEDDING_RATIO = 0.9;
+
+    /**
+     * zstd's fast mode for embeddings that level 1 hardly compresses: no entropy coding, so their bytes are stored
+     * nearly as they are at about four times level 1's speed, while runs such as the fill padding of the last chunk
+     * of an array still shrink to almost nothing (an uncompressed array would store that padding, up to 8 MiB).
+     */
+    static final int FAST_EMBEDDING_LEVEL = -1;
 
     /** Embedding bytes per block of rows read at once (the buffers are reused from tile to tile). */
     private static final int BLOCK_BYTES = 4 << 20;
@@ -171,8 +178,9 @@ public final class TesseraConverter {
         EmbeddingPca pca = sample.size() >= 2 ? EmbeddingPca.of(sample.values(), sample.scales(), sample.size(), BANDS) : null;
         double ratio = zstdRatio(sample.values(), sample.size() * BANDS);
         boolean compressEmbeddings = ratio <= MAX_EMBEDDING_RATIO;
-        LOG.log(System.Logger.Level.INFO, "embeddings {0}: zstd level 1 gives {1} of the bytes of the run''s sample",
-                compressEmbeddings ? "compressed" : "stored uncompressed", String.format(java.util.Locale.ROOT, "%.3f", ratio));
+        LOG.log(System.Logger.Level.INFO, "embeddings {0}: level 1 gives {1} of the bytes of the run''s sample",
+                compressEmbeddings ? "at zstd level 1" : "at fast zstd level " + FAST_EMBEDDING_LEVEL,
+                String.format(java.util.Locale.ROOT, "%.3f", ratio));
         // conversion order: by the partition of the tile centre (nested ids: a space-filling curve), then name, so
         // that partitions are completed early; after the last tile that may write to a partition, it is finished
         // in the background and its memory released
@@ -581,7 +589,7 @@ public final class TesseraConverter {
             facts.put("partition", partition);
             facts.put("year", year);
             DggsWriter.Builder b = DggsWriter.builder(out.resolve(partitionName(year, part)));
-            if (!compressEmbeddings) b.uncompressed("embeddings");
+            if (!compressEmbeddings) b.zstdLevel("embeddings", FAST_EMBEDDING_LEVEL);
             return b.zstdLevel(1) // high-entropy int8: level 1 measured +19% throughput for +10% bytes vs level 3 (docs/performance.md)
                     .variable(new VariableSpec("embeddings", DataType.INT8, BANDS, null, embeddingAttributes(), VariableKind.QUANTITY))
                     .variable(new VariableSpec("scales", DataType.FLOAT32, 1, null,

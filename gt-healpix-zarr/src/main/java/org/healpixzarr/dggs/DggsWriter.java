@@ -66,7 +66,7 @@ public final class DggsWriter implements AutoCloseable {
     private final int chunkCells;
     private final int shardCells;
     private final int zstdLevel;
-    private final Set<String> uncompressed;
+    private final Map<String, Integer> variableLevels;
     private final boolean overviewsFromMemory;
     private final int recordBytes;
     private final Instant created;
@@ -100,7 +100,7 @@ public final class DggsWriter implements AutoCloseable {
         this.chunkCells = b.chunkCells;
         this.shardCells = b.chunkCells * b.shardChunks;
         this.zstdLevel = b.zstdLevel;
-        this.uncompressed = Set.copyOf(b.uncompressed);
+        this.variableLevels = Map.copyOf(b.variableLevels);
         this.overviewsFromMemory = b.overviewsFromMemory;
         this.created = b.created;
         int r = 0;
@@ -132,7 +132,7 @@ public final class DggsWriter implements AutoCloseable {
         private int zstdLevel = 3;
         private Instant created;
         private boolean overviewsFromMemory;
-        private final java.util.Set<String> uncompressed = new java.util.HashSet<>();
+        private final Map<String, Integer> variableLevels = new java.util.HashMap<>();
 
         private Builder(Path target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -196,20 +196,25 @@ public final class DggsWriter implements AutoCloseable {
         public Builder overviewsFromMemory(boolean b) { this.overviewsFromMemory = b; return this; }
 
         /**
-         * Stores the chunks of a declared variable without compression (inner chunks {@code bytes} only), and its
-         * overview levels too: for high-entropy data, where zstd would cost CPU time for little saving.
+         * The zstd level of one declared variable, and of its overview levels (default: the store's level). A fast
+         * (negative) level suits high-entropy data, where entropy coding costs CPU time for little saving: zstd then
+         * stores the bytes nearly as they are but still removes repeats, such as the fill padding the last chunk
+         * of an array (up to one chunk of it, which an uncompressed array would store in full).
          */
-        public Builder uncompressed(String variable) { uncompressed.add(Objects.requireNonNull(variable)); return this; }
+        public Builder zstdLevel(String variable, int level) {
+            variableLevels.put(Objects.requireNonNull(variable), level);
+            return this;
+        }
 
         /**
          * Creates the writer; nothing is written before the first spill or {@link DggsWriter#finish()}.
          *
-         * @throws IllegalArgumentException if a variable given to {@link #uncompressed} is not declared
+         * @throws IllegalArgumentException if a variable given to {@link #zstdLevel(String, int)} is not declared
          */
         public DggsWriter build() {
-            for (String u : uncompressed) {
+            for (String u : variableLevels.keySet()) {
                 if (variables.stream().noneMatch(v -> v.name().equals(u))) {
-                    throw new IllegalArgumentException("uncompressed variable '" + u + "' is not declared");
+                    throw new IllegalArgumentException("zstd level given for variable '" + u + "', which is not declared");
                 }
             }
             return new DggsWriter(this);
@@ -978,7 +983,7 @@ public final class DggsWriter implements AutoCloseable {
                     : ArrayMetadata.builder(new long[] {cells, v.bands()}, v.dataType())
                             .chunkShape(chunkCells, v.bands()).shardShape(shardCells, v.bands())
                             .dimensionNames(DggsConvention.DIMENSION, v.name() + "_band");
-            md.compression(uncompressed.contains(v.name()) ? Compression.NONE : Compression.ZSTD, zstdLevel).attributes(a);
+            md.compression(Compression.ZSTD, variableLevels.getOrDefault(v.name(), zstdLevel)).attributes(a);
             md.fillValue(v.fillValue() != null ? v.fillValue() : defaultFill(v.dataType()));
             arrays[1 + i] = ZarrArray.create(store, v.name(), md.build());
         }

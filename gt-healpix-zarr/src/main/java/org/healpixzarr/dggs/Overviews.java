@@ -515,11 +515,11 @@ public final class Overviews {
         }
 
         private ArrayMetadata md(long n, int bands, DataType type, Number fill, Map<String, Object> attrs, String name) {
-            return md(n, bands, type, fill, attrs, name, compression);
+            return md(n, bands, type, fill, attrs, name, compression, level);
         }
 
         private ArrayMetadata md(long n, int bands, DataType type, Number fill, Map<String, Object> attrs, String name,
-                                 Compression compression) {
+                                 Compression compression, int level) {
             // a wide aggregate (e.g. the float32 mean of a 128-band int8 variable) keeps its shards below 1 GiB
             long cellBytes = (long) bands * type.byteSize();
             int shard = shardCells;
@@ -607,15 +607,15 @@ public final class Overviews {
         }
 
         private LevelAggregator.Output[] create(LevelVar v) throws IOException, DataException {
-            // a variable stored without compression (high-entropy data) keeps it so in its levels
-            Compression c = ZarrArray.open(src.store(), v.name).metadata().compression() == Compression.NONE
-                    ? Compression.NONE : compression;
+            // a level array is compressed as its source array (e.g. high-entropy embeddings at a fast zstd level)
+            ArrayMetadata source = ZarrArray.open(src.store(), v.name).metadata();
             LevelAggregator.Output[] o = new LevelAggregator.Output[levels];
             for (int j = 0; j < levels; j++) {
                 Map<String, Object> a = new LinkedHashMap<>(v.attributes);
                 a.put("coordinates", DggsConvention.COORDINATE);
                 o[j] = new LevelAggregator.Output(ZarrArray.create(out, depths[j] + "/" + v.name,
-                        md(cells[j], v.bands, v.type, v.fill, a, v.name, c)), capacity(j));
+                        md(cells[j], v.bands, v.type, v.fill, a, v.name, source.compression(), source.compressionLevel())),
+                        capacity(j));
             }
             return o;
         }

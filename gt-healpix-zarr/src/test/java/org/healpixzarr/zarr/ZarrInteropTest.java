@@ -41,10 +41,13 @@ class ZarrInteropTest {
             a.write(new long[] {3, 12}, new int[] {40, 50}, part);
             TestData.put(full, SHAPE_2D, new long[] {3, 12}, new int[] {40, 50}, part);
             expected.put(p, full);
-            // sharded without compression (inner chunks bytes only), 2-D rows of bands like a store's embeddings
+            // sharded, 2-D rows of bands like a store's embeddings, without compression (inner chunks bytes only) or
+            // at a fast (negative) zstd level, alternately
             String u = "shu_" + t.v3Name();
+            boolean fast = t.ordinal() % 2 == 1;
             ZarrArray c = ZarrArray.create(store, u, ArrayMetadata.builder(new long[] {301, 7}, t).chunkShape(64, 7)
-                    .shardShape(128, 7).compression(Compression.NONE, 0).dimensionNames("cells", "band").build());
+                    .shardShape(128, 7).compression(fast ? Compression.ZSTD : Compression.NONE, fast ? -1 : 0)
+                    .dimensionNames("cells", "band").build());
             Object rows = TestData.random(t, 301 * 7, 300 + t.ordinal());
             c.write(new long[] {0, 0}, new int[] {301, 7}, rows);
             expected.put(u, rows);
