@@ -177,10 +177,9 @@ public final class TesseraConverter {
         }
         EmbeddingPca pca = sample.size() >= 2 ? EmbeddingPca.of(sample.values(), sample.scales(), sample.size(), BANDS) : null;
         double ratio = zstdRatio(sample.values(), sample.size() * BANDS);
-        boolean compressEmbeddings = ratio <= MAX_EMBEDDING_RATIO;
-        LOG.log(System.Logger.Level.INFO, "embeddings {0}: level 1 gives {1} of the bytes of the run''s sample",
-                compressEmbeddings ? "at zstd level 1" : "at fast zstd level " + FAST_EMBEDDING_LEVEL,
-                String.format(java.util.Locale.ROOT, "%.3f", ratio));
+        int embeddingLevel = ratio <= MAX_EMBEDDING_RATIO ? 1 : FAST_EMBEDDING_LEVEL;
+        LOG.log(System.Logger.Level.INFO, "embeddings at zstd level {0}: level 1 gives {1} of the bytes of the run''s sample",
+                embeddingLevel, String.format(java.util.Locale.ROOT, "%.3f", ratio));
         // conversion order: by the partition of the tile centre (nested ids: a space-filling curve), then name, so
         // that partitions are completed early; after the last tile that may write to a partition, it is finished
         // in the background and its memory released
@@ -208,7 +207,7 @@ public final class TesseraConverter {
             }
         }
         Files.createDirectories(out);
-        State st = new State(o, out, pca, compressEmbeddings, chunkRows);
+        State st = new State(o, out, pca, embeddingLevel, chunkRows);
         boolean ok = false;
         try {
             for (int k = 0; k < order.size(); k++) {
@@ -317,7 +316,8 @@ public final class TesseraConverter {
         final Options o;
         final Path out;
         final EmbeddingPca pca;
-        final boolean compressEmbeddings;
+        /** zstd level of the embeddings: 1, or {@link #FAST_EMBEDDING_LEVEL} where level 1 does not pay. */
+        final int embeddingLevel;
         final TreeMap<Long, DggsWriter> writers = new TreeMap<>();
         final TreeMap<Long, Pending> pending = new TreeMap<>();
         final TreeMap<Long, java.util.concurrent.Future<WriteReport>> finished = new TreeMap<>();
@@ -346,11 +346,11 @@ public final class TesseraConverter {
 
         final int chunk;
 
-        State(Options o, Path out, EmbeddingPca pca, boolean compressEmbeddings, int chunk) {
+        State(Options o, Path out, EmbeddingPca pca, int embeddingLevel, int chunk) {
             this.o = o;
             this.out = out;
             this.pca = pca;
-            this.compressEmbeddings = compressEmbeddings;
+            this.embeddingLevel = embeddingLevel;
             this.chunk = chunk;
         }
 
@@ -588,9 +588,9 @@ public final class TesseraConverter {
             facts.put("dataset", "tessera-" + year);
             facts.put("partition", partition);
             facts.put("year", year);
-            DggsWriter.Builder b = DggsWriter.builder(out.resolve(partitionName(year, part)));
-            if (!compressEmbeddings) b.zstdLevel("embeddings", FAST_EMBEDDING_LEVEL);
-            return b.zstdLevel(1) // high-entropy int8: level 1 measured +19% throughput for +10% bytes vs level 3 (docs/performance.md)
+            return DggsWriter.builder(out.resolve(partitionName(year, part)))
+                    .zstdLevel(1) // not 3: +19 % throughput for +10 % bytes, measured on the embeddings (docs/performance.md)
+                    .zstdLevel("embeddings", embeddingLevel)
                     .variable(new VariableSpec("embeddings", DataType.INT8, BANDS, null, embeddingAttributes(), VariableKind.QUANTITY))
                     .variable(new VariableSpec("scales", DataType.FLOAT32, 1, null,
                             ordered("long_name", "dequantisation scale of the embedding"), VariableKind.QUANTITY))
