@@ -415,12 +415,8 @@ public final class Overviews {
                 if (prev < 0) {
                     starts[0]++;
                 } else {
-                    long x = id ^ prev;
-                    // coarsest depth at which id and prev are in different cells
-                    int d = depth - (63 - Long.numberOfLeadingZeros(x)) / 2;
-                    int face = (int) ((x >>> (2 * depth)));
-                    if (face != 0) d = 0;
-                    if (d <= maxDepth) starts[Math.max(0, d)]++;
+                    int d = Math.max(0, commonDepth(id, prev, depth) + 1); // coarsest depth where they differ
+                    if (d <= maxDepth) starts[d]++;
                 }
                 prev = id;
             }
