@@ -116,28 +116,70 @@ class TesseraPcaTest {
         assertMatchesOracle(EmbeddingPca.of(s.values(), s.scales(), s.size(), 128).attribute(), ref);
     }
 
-    /** Jacobi on random symmetric matrices: A v = lambda v, V orthonormal. */
+    /** The eigen-decomposition of random symmetric matrices: A v = lambda v, V orthonormal. */
     @Test
-    void jacobiDecomposes() {
-        SplittableRandom rnd = new SplittableRandom(3);
-        for (int n : new int[] {2, 5, 40, 128}) {
-            double[][] a = new double[n][n], copy = new double[n][n];
+    void eigenDecomposes() {
+        long seed = new SplittableRandom().nextLong();
+        System.out.println("eigenDecomposes seed " + seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int n : new int[] {1, 2, 3, 5, 40, 128}) {
+            double[][] a = new double[n][n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j <= i; j++) {
                     a[i][j] = a[j][i] = rnd.nextDouble(-1, 1) * (i == j ? n : 1);
                 }
             }
-            for (int i = 0; i < n; i++) copy[i] = a[i].clone();
-            double[] eig = new double[n];
-            double[][] vt = EmbeddingPca.jacobi(a, eig);
-            for (int k = 0; k < n; k++) {
-                for (int i = 0; i < n; i++) {
-                    double av = 0;
-                    for (int j = 0; j < n; j++) av += copy[i][j] * vt[k][j];
-                    assertEquals(eig[k] * vt[k][i], av, 1e-10 * n, "n " + n + " pair " + k);
-                }
-                for (int j = 0; j < n; j++) assertEquals(j == k ? 1 : 0, dot(vt[k], vt[j]), 1e-12);
+            assertDecomposes(a, "random n " + n + ", seed " + seed);
+        }
+    }
+
+    /**
+     * Matrices where a Householder column is already zero (diagonal, block-diagonal), where eigenvalues repeat
+     * (identity plus a rank-one term: all but one equal), and of mixed magnitudes (a covariance-like spectrum).
+     */
+    @Test
+    void eigenDecomposesDegenerateMatrices() {
+        int n = 12;
+        double[][] diagonal = new double[n][n], blocks = new double[n][n], rankOne = new double[n][n];
+        double[][] graded = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            diagonal[i][i] = n - 2 * i;
+            blocks[i][i] = i % 3;
+            rankOne[i][i] = 2;
+            for (int j = 0; j < n; j++) {
+                rankOne[i][j] += (i + 1) * (j + 1) / 10.0;
+                graded[i][j] = Math.pow(10, -(i + j) / 3.0) * (i == j ? 2 : Math.cos(i * 7 + j * 7));
             }
         }
+        for (int i = 0; i + 1 < n; i += 3) blocks[i][i + 1] = blocks[i + 1][i] = 0.5;
+        assertDecomposes(new double[n][n], "zero");
+        assertDecomposes(diagonal, "diagonal");
+        assertDecomposes(blocks, "block-diagonal");
+        double[] eig = assertDecomposes(rankOne, "identity plus rank one");
+        java.util.Arrays.sort(eig);
+        for (int k = 0; k < n - 1; k++) assertEquals(2, eig[k], 1e-12, "repeated eigenvalue " + k);
+        assertDecomposes(graded, "graded");
+    }
+
+    /** Decomposes a copy of {@code a}, checks A v = lambda v (relative to the matrix norm) and V orthonormal. */
+    private static double[] assertDecomposes(double[][] a, String what) {
+        int n = a.length;
+        double[][] work = new double[n][];
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            work[i] = a[i].clone();
+            for (double x : a[i]) norm = Math.max(norm, Math.abs(x));
+        }
+        double[] eig = new double[n];
+        double[][] vt = EmbeddingPca.eigen(work, eig);
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < n; i++) {
+                double av = 0;
+                for (int j = 0; j < n; j++) av += a[i][j] * vt[k][j];
+                assertEquals(eig[k] * vt[k][i], av, 1e-13 * n * (norm + 1), what + ": pair " + k + " row " + i);
+            }
+            for (int j = 0; j < n; j++) assertEquals(j == k ? 1 : 0, dot(vt[k], vt[j]), 1e-13, what + ": orthonormal");
+        }
+        return eig;
     }
 }
