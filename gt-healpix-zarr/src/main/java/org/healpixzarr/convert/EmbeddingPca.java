@@ -171,7 +171,7 @@ record EmbeddingPca(double[] mean, double[][] components, double[] explainedVari
             e[k] = alpha;
             // p = beta A v over the trailing block (rows of the symmetric block as columns), then
             // w = p - (beta/2)(p.v) v, and A <- A - v w^T - w v^T
-            java.util.Arrays.fill(p, s, n, 0);
+            Arrays.fill(p, s, n, 0);
             for (int j = s; j < n; j++) axpy(beta * v[j], a[j], p, s, n);
             double pv = 0;
             for (int i = s; i < n; i++) pv += p[i] * v[i];
@@ -179,7 +179,7 @@ record EmbeddingPca(double[] mean, double[][] components, double[] explainedVari
             for (int i = s; i < n; i++) p[i] -= half * v[i];
             for (int i = s; i < n; i++) update(a[i], -v[i], p, -p[i], v, s, n);
             // Q^T <- H Q^T on rows s..n-1: u = v^T Q^T, then Q^T -= beta v u^T
-            java.util.Arrays.fill(u, 0);
+            Arrays.fill(u, 0);
             for (int i = s; i < n; i++) axpy(v[i], qt[i], u, 0, n);
             for (int i = s; i < n; i++) axpy(-beta * v[i], u, qt[i], 0, n);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -156,7 +157,7 @@ class TesseraPcaTest {
         assertDecomposes(diagonal, "diagonal");
         assertDecomposes(blocks, "block-diagonal");
         double[] eig = assertDecomposes(rankOne, "identity plus rank one");
-        java.util.Arrays.sort(eig);
+        Arrays.sort(eig);
         for (int k = 0; k < n - 1; k++) assertEquals(2, eig[k], 1e-12, "repeated eigenvalue " + k);
         assertDecomposes(graded, "graded");
     }
