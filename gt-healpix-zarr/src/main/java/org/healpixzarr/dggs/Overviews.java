@@ -109,11 +109,12 @@ public final class Overviews {
         HealpixGrid grid = HealpixGrid.of(ellipsoid, depth);
         double radius = HealpixGrid.of(ellipsoid, 0).cellEdgeMetres() / Math.sqrt(Math.PI / 3);
         double[] dist = new double[samples];
+        Centres centres = new Centres(ids, grid);
         int m = 0;
         for (int k = 0; k < samples; k++) {
             // one small method per sample and per scanned cell (not one large loop nest): each is compiled once,
             // without on-stack replacement of the outer loops
-            double best = nearest(ids, ellipsoid, grid, depth, (long) ((double) k * n / samples), radius);
+            double best = nearest(ids, ellipsoid, centres, depth, (long) ((double) k * n / samples), radius);
             if (best < Double.POSITIVE_INFINITY) dist[m++] = best;
         }
         if (m == 0) return Double.NaN;
@@ -122,10 +123,11 @@ public final class Overviews {
     }
 
     /** Distance from the observation at {@code row} to the nearest other one (see {@link #medianSpacing}); +∞ if none. */
-    private static double nearest(SortedIds ids, Ellipsoid ellipsoid, HealpixGrid grid, int depth, long row, double radius)
+    private static double nearest(SortedIds ids, Ellipsoid ellipsoid, Centres centres, int depth, long row, double radius)
             throws IOException, DataException {
         long id = ids.get(row);
-        double[] c = grid.center(id);
+        int c = centres.slot(row);
+        double lon = centres.lon[c], lat = centres.lat[c], cosLat = centres.cosLat[c]; // the slot may be reused below
         // the finest depth whose cell holds another observation: the ids sharing the longest prefix with id are
         // its neighbours in sorted order (0 when it is alone on its base face)
         int d = 0;
@@ -137,9 +139,11 @@ public final class Overviews {
         for (int q = -1; q < nb.length; q++) {
             long cell = q < 0 ? p : nb[q];
             if (cell < 0) continue;
-            best = nearestIn(ids, grid, row, c, radius, cell, d, depth, best);
+            best = nearestIn(ids, centres, row, lon, lat, cosLat, cell, d, depth, best);
         }
-        return best;
+        // the distance grows with the haversine term (sqrt and asin are monotonic): the nearest by that term is the
+        // nearest, and only its distance is computed
+        return best == Double.POSITIVE_INFINITY ? best : 2 * radius * Math.asin(Math.min(1, Math.sqrt(best)));
     }
 
     /** The finest depth whose cell holds the distinct depth-{@code depth} cells a and b; negative on different base faces. */
@@ -147,25 +151,60 @@ public final class Overviews {
         return depth - (63 - Long.numberOfLeadingZeros(a ^ b)) / 2 - 1;
     }
 
-    /** {@code best} lowered to the distance from {@code c} to the observations of cell (d) but row's, if nearer. */
-    private static double nearestIn(SortedIds ids, HealpixGrid grid, long row, double[] c, double radius, long cell, int d,
-                                    int depth, double best) throws IOException, DataException {
+    /**
+     * {@code best} lowered to the haversine term ({@link #haversine}) from the point (lon degrees, lat radians and
+     * its cosine) to the observations of cell (d) but row's, if smaller.
+     */
+    private static double nearestIn(SortedIds ids, Centres centres, long row, double lon, double lat, double cosLat,
+                                    long cell, int d, int depth, double best) throws IOException, DataException {
         long lo = ids.lowerBound(HealpixGrid.firstChild(cell, d, depth));
         long hi = Math.min(ids.lowerBound(HealpixGrid.childrenEnd(cell, d, depth)), lo + MAX_SCAN);
         for (long r = lo; r < hi; r++) {
             if (r == row) continue;
-            double[] o = grid.center(ids.get(r));
-            best = Math.min(best, distance(c, o, radius));
+            int c = centres.slot(r);
+            best = Math.min(best, haversine(lon, lat, cosLat, centres.lon[c], centres.lat[c], centres.cosLat[c]));
         }
         return best;
     }
 
-    /** Great-circle distance (haversine) between {lon, lat} points in degrees on a sphere of {@code radius}. */
-    static double distance(double[] a, double[] b, double radius) {
-        double p1 = Math.toRadians(a[1]), p2 = Math.toRadians(b[1]);
-        double dp = p2 - p1, dl = Math.toRadians(b[0] - a[0]);
-        double h = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
-        return 2 * radius * Math.asin(Math.min(1, Math.sqrt(h)));
+    /**
+     * The haversine term {@code h} between two points (lon degrees, lat radians and its cosine): the great-circle
+     * distance on a sphere of radius R is {@code 2 R asin(min(1, sqrt(h)))}.
+     */
+    static double haversine(double lon1, double lat1, double cosLat1, double lon2, double lat2, double cosLat2) {
+        double sp = Math.sin((lat2 - lat1) / 2), sl = Math.sin(Math.toRadians(lon2 - lon1) / 2);
+        return sp * sp + cosLat1 * cosLat2 * sl * sl;
+    }
+
+    /**
+     * Cell centres of rows of the sorted ids in the form {@link #haversine} takes, in a direct-mapped cache by row:
+     * the samples of a small store scan many of the same rows. Not thread-safe.
+     */
+    private static final class Centres {
+        private static final int SIZE = 1 << 13;
+        private final SortedIds ids;
+        private final HealpixGrid grid;
+        private final long[] rows = new long[SIZE];
+        final double[] lon = new double[SIZE], lat = new double[SIZE], cosLat = new double[SIZE];
+
+        Centres(SortedIds ids, HealpixGrid grid) {
+            this.ids = ids;
+            this.grid = grid;
+            Arrays.fill(rows, -1);
+        }
+
+        /** The slot holding the centre of {@code row}, computed if it is not there. */
+        int slot(long row) throws IOException, DataException {
+            int s = (int) (row & (SIZE - 1));
+            if (rows[s] != row) {
+                double[] c = grid.center(ids.get(row));
+                lon[s] = c[0];
+                lat[s] = Math.toRadians(c[1]);
+                cosLat[s] = Math.cos(lat[s]);
+                rows[s] = row;
+            }
+            return s;
+        }
     }
 
     // ------------------------------------------------------------------------------------ rebuild

@@ -288,6 +288,79 @@ class OverviewsTest {
     }
 
     /**
+     * The spacing estimate equals its documented definition computed naively from the ids in memory: for each of the
+     * 4,096 samples, the nearest other observation (haversine between depth-29 cell centres) among the finest cell
+     * holding another one, found by scanning the depths, and that cell's 8 neighbours; then the median. The store
+     * has more rows than the estimate caches centres for, and is sampled with a stride.
+     */
+    @Test
+    void theSpacingEstimateIsItsDefinition() throws Exception {
+        Random r = new Random(SEED + 11);
+        HealpixGrid g = HealpixGrid.of(Ellipsoid.WGS84, 29);
+        java.util.TreeSet<Long> set = new java.util.TreeSet<>();
+        for (int i = 0; i < 150; i++) { // a jittered grid of ~10 m near 60 N, two clustered sets, a lone point
+            for (int j = 0; j < 150; j++) {
+                set.add(g.hash(24 + (j + 0.3 * r.nextGaussian()) * 1.8e-4, 60 + (i + 0.3 * r.nextGaussian()) * 9e-5));
+            }
+        }
+        for (long id : new Data(3_000, r).ids) set.add(id);
+        set.add(g.hash(-170, -80));
+        long[] ids = set.stream().mapToLong(Long::longValue).toArray();
+        int n = ids.length, samples = Overviews.SPACING_SAMPLES;
+        assertTrue(n > 2 * samples && n > 8192, "n " + n);
+        double radius = HealpixGrid.of(Ellipsoid.WGS84, 0).cellEdgeMetres() / Math.sqrt(Math.PI / 3);
+        double[] dist = new double[samples];
+        int m = 0;
+        for (int k = 0; k < samples; k++) {
+            int row = (int) ((double) k * n / samples);
+            int d = 0;
+            for (int e = 28; e > 0 && d == 0; e--) {
+                if (count(ids, HealpixGrid.parent(ids[row], 29, e), e) >= 2) d = e;
+            }
+            long p = HealpixGrid.parent(ids[row], 29, d);
+            double best = Double.POSITIVE_INFINITY;
+            double[] a = g.center(ids[row]);
+            List<Long> cells = new ArrayList<>(List.of(p));
+            for (long nb : HealpixGrid.of(Ellipsoid.WGS84, d).neighbours(p)) if (nb >= 0) cells.add(nb);
+            for (long cell : cells) {
+                int lo = lowerBound(ids, HealpixGrid.firstChild(cell, d, 29));
+                int hi = lowerBound(ids, HealpixGrid.childrenEnd(cell, d, 29));
+                for (int o = lo; o < hi; o++) {
+                    if (o == row) continue;
+                    double[] b = g.center(ids[o]);
+                    double p1 = Math.toRadians(a[1]), p2 = Math.toRadians(b[1]);
+                    double dp = p2 - p1, dl = Math.toRadians(b[0] - a[0]);
+                    double h = Math.sin(dp / 2) * Math.sin(dp / 2)
+                            + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+                    best = Math.min(best, 2 * radius * Math.asin(Math.min(1, Math.sqrt(h))));
+                }
+            }
+            if (best < Double.POSITIVE_INFINITY) dist[m++] = best;
+        }
+        java.util.Arrays.sort(dist, 0, m);
+        Path p = dir.resolve("spacing.zarr");
+        try (DggsWriter w = DggsWriter.builder(p)
+                .variable(new VariableSpec("v", DataType.FLOAT32, 1, null, Map.of(), VariableKind.QUANTITY)).build()) {
+            w.add(ids, new Object[] {new float[n]}, 0, n);
+            w.finish();
+        }
+        try (DggsStore s = DggsStore.open(p)) {
+            assertEquals(n, s.cellCount());
+            assertEquals(dist[m / 2], Overviews.medianSpacing(s), 0, "seed " + SEED);
+        }
+    }
+
+    /** Ids of the sorted {@code ids} inside cell (d). */
+    private static int count(long[] ids, long cell, int d) {
+        return lowerBound(ids, HealpixGrid.childrenEnd(cell, d, 29)) - lowerBound(ids, HealpixGrid.firstChild(cell, d, 29));
+    }
+
+    private static int lowerBound(long[] ids, long key) {
+        int i = java.util.Arrays.binarySearch(ids, key);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /**
      * The spacing estimate searches around each sampled observation from the finest cell holding another one, found
      * from its neighbours in id order; that is the finest depth a scan of every depth finds (clusters, sibling cells,
      * observations alone on their base face, the first and the last id).
