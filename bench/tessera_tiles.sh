@@ -2,6 +2,7 @@
 # Benchmark: TESSERA embedding tiles -> partitioned DGGS-Zarr (convert tessera).
 #   1. one full-size Arctic tile, grid_-99.95_80.05 (1119 x 211 x 128, the narrow tile of the fixtures README)
 #   2. a 3 x 3 block of full-size tiles around it (-100.05..-99.85 E, 79.95..80.15 N)
+#   3. one mid-latitude tile, grid_11.55_49.05 (1136 x 768 x 128, 115 MB: the size the issue bounds memory for)
 # Generated with the shared make_tessera.py (Debian python3-numpy python3-pyproj python3-gdal), converted with
 # the jar; prints input MB, wall s, CPU s (user + sys), "MB/s per CPU s" (input / CPU time: the historical "MB/s per
 # core" of docs/performance.md), "MB/s per core (wall)" (input / (wall x cores the JVM may use)), peak RSS (GNU time)
@@ -31,6 +32,7 @@ gen "$WORK/one" --tile -99.95 80.05
 block=()
 for lon in -100.05 -99.95 -99.85; do for lat in 79.95 80.05 80.15; do block+=(--tile "$lon" "$lat"); done; done
 gen "$WORK/block" "${block[@]}"
+gen "$WORK/mid" --tile 11.55 49.05
 if [ "${BIG:-0}" = 1 ]; then # 6 x 6 full tiles (-100.3..-99.7 E, 79.8..80.4 N, ~1.1 GB): start-up amortised
   big=()
   for lon in -100.25 -100.15 -100.05 -99.95 -99.85 -99.75; do
@@ -59,6 +61,7 @@ echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per CPU s |
 echo "|---|---|---|---|---|---|---|---|---|"
 for i in $(seq 1 "$RUNS"); do run one-tile "$WORK/one"; done
 for i in $(seq 1 "$RUNS"); do run 3x3-tiles "$WORK/block"; done
+for i in $(seq 1 "$RUNS"); do run mid-tile "$WORK/mid"; done
 if [ "${BIG:-0}" = 1 ]; then for i in $(seq 1 "$RUNS"); do run 6x6-tiles "$WORK/big"; done; fi
 
 # the steady rate: the same conversion repeated in one JVM (a one-tile and a 3 x 3 run, each in its own JVM). The
@@ -107,3 +110,4 @@ echo "| input | input MB (npy) | wall s | CPU s | MB/s (wall) | MB/s per CPU s |
 echo "|---|---|---|---|---|---|"
 java -cp "$JAR" "$WORK/TesseraWarm.java" one-tile "$WORK/one" "$WORK/warm.out" "$(mb_of "$WORK/one")" 20 2> "$WORK/warm-one.err"
 java -cp "$JAR" "$WORK/TesseraWarm.java" 3x3-tiles "$WORK/block" "$WORK/warm.out" "$(mb_of "$WORK/block")" 9 2> "$WORK/warm.err"
+java -cp "$JAR" "$WORK/TesseraWarm.java" mid-tile "$WORK/mid" "$WORK/warm.out" "$(mb_of "$WORK/mid")" 12 2> "$WORK/warm-mid.err"
