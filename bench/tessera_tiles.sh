@@ -7,7 +7,8 @@
 # the jar; prints input MB, wall s, CPU s (user + sys), "MB/s per CPU s" (input / CPU time: the historical "MB/s per
 # core" of docs/performance.md), "MB/s per core (wall)" (input / (wall x cores the JVM may use)), peak RSS (GNU time)
 # and the 1-minute load average before the run (the machine is shared: CPU time inflates under load); then the steady
-# rate: each input converted again and again in one JVM, with the median "MB/s per CPU s" of the 4th run on.
+# rate: each input converted again and again in one JVM, with the median "MB/s per CPU s" of the 4th run on and of
+# the second half of the runs.
 # Usage: [BIG=1] bench/tessera_tiles.sh [WORKDIR] [RUNS]   (RUNS of each input, default 3; BIG=1 adds a 6 x 6 block)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,11 +65,11 @@ for i in $(seq 1 "$RUNS"); do run 3x3-tiles "$WORK/block"; done
 for i in $(seq 1 "$RUNS"); do run mid-tile "$WORK/mid"; done
 if [ "${BIG:-0}" = 1 ]; then for i in $(seq 1 "$RUNS"); do run 6x6-tiles "$WORK/big"; done; fi
 
-# the steady rate: the same conversion repeated in one JVM (a one-tile and a 3 x 3 run, each in its own JVM). The
-# first runs pay start-up (class loading, JIT compilation, heap growth); from the 4th on, the runs show the rate a
-# long conversion (many tiles) approaches, and the second half of the runs the rate once compilation has settled
-# (one tile: ~10 runs). CPU time is the whole process's (every thread, JIT and GC included) over
-# the run; the output is deleted between runs, outside the measured time.
+# the steady rate: the same conversion repeated in one JVM (one tile, the 3 x 3 block, the mid-latitude tile, each in
+# its own JVM). The first runs pay start-up (class loading, JIT compilation, heap growth); from the 4th on, the runs
+# show the rate a long conversion (many tiles) approaches, and the second half of the runs the rate once compilation
+# has settled (one tile: ~10 runs). CPU time is the whole process's (every thread, JIT and GC included) over the run;
+# the output is deleted between runs, outside the measured time.
 cat > "$WORK/TesseraWarm.java" <<'JAVA'
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
